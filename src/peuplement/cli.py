@@ -1,0 +1,99 @@
+"""Command-line entry point: `peuplement init | load | demo`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import __version__
+from .erreurs import ErreurPeuplement
+
+console = Console(stderr=True)
+
+
+def _echec(exc: Exception) -> None:
+    console.print(f"[bold red]Erreur :[/bold red] {exc}", highlight=False)
+    sys.exit(2)
+
+
+@click.group()
+@click.version_option(__version__)
+def main() -> None:
+    """peuplement : entrepôt d'étude de peuplement du parc social (OPS, RPLS)."""
+
+
+@main.command()
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option("--etude", "nom", default="Étude de peuplement", help="Nom de l'étude.")
+@click.option("--epci", "code_epci", default="000000000", help="SIREN de l'EPCI.")
+@click.option("--libelle-epci", default="EPCI à renseigner")
+@click.option("--millesime", default=2022, type=int, help="Année de l'enquête OPS.")
+@click.option("--operateur", default="à renseigner", help="Personne en charge du traitement.")
+def init(dossier: Path, nom: str, code_epci: str, libelle_epci: str, millesime: int,
+         operateur: str) -> None:
+    """Crée le dossier d'une nouvelle étude (etude.yml, bailleurs/, referentiels/...)."""
+    from .etude import initialiser_etude
+
+    try:
+        chemin = initialiser_etude(dossier, nom, code_epci, libelle_epci, millesime, operateur)
+    except ErreurPeuplement as exc:
+        _echec(exc)
+    console.print(f"Étude créée : {chemin}. Déposez les fichiers de chaque bailleur dans "
+                  f"{dossier}/bailleurs/<CODE>/ et les référentiels dans {dossier}/referentiels/, "
+                  f"puis lancez « peuplement load --etude {dossier} ».")
+
+
+@main.command()
+@click.option("--etude", "dossier", required=True, type=click.Path(path_type=Path),
+              help="Dossier de l'étude.")
+@click.option("--operateur", default=None, help="Opérateur (par défaut celui d'etude.yml).")
+@click.option("--json", "en_json", is_flag=True, help="Affiche le rapprochement en JSON.")
+def load(dossier: Path, operateur: str | None, en_json: bool) -> None:
+    """Charge dans l'entrepôt tous les fichiers nouveaux de l'étude."""
+    from .chargement import charger
+    from .etude import charger_etude
+    from .rapport import afficher
+    from .rapport import en_json as rapport_json
+
+    try:
+        etude = charger_etude(dossier)
+        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                      console=console, transient=True) as barre:
+            tache = barre.add_task("Chargement", total=None)
+
+            def progression(nom: str, _octets: int) -> None:
+                barre.update(tache, description=f"Chargement de {nom}")
+                barre.advance(tache)
+
+            resultat = charger(etude, operateur, progression)
+    except ErreurPeuplement as exc:
+        _echec(exc)
+    if en_json:
+        click.echo(rapport_json(resultat))
+    else:
+        afficher(resultat, Console())
+
+
+@main.command()
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option("--logements", default=20_000, show_default=True, type=int,
+              help="Nombre de logements du parc synthétique.")
+@click.option("--graine", default=2022, show_default=True, type=int, help="Graine aléatoire.")
+@click.option("--force", is_flag=True, help="Remplace un dossier de démonstration existant.")
+def demo(dossier: Path, logements: int, graine: int, force: bool) -> None:
+    """Écrit une étude synthétique complète (aucune donnée réelle) dans DOSSIER."""
+    from .synthese.etude_demo import ecrire_etude_demo
+
+    try:
+        resume = ecrire_etude_demo(dossier, logements, graine, force=force, console=console)
+    except ErreurPeuplement as exc:
+        _echec(exc)
+    Console().print(resume)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""Row checks, as SQL over the batch of one file (temporary table _lot).
+
+Each check yields anomalies (ligne, gravite, code_raison, champ, valeur, message). A row with a
+'rejet' anomaly is quarantined; an 'avertissement' is reported and the row is loaded.
+The French message names the row, the column as the landlord wrote it, and what was expected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalogue import Champ, Jeu
+from .dictionnaire import codes_par_variable
+from .texte import sql_normaliser_valeur
+
+REJET = "rejet"
+AVERTISSEMENT = "avertissement"
+
+RAISONS = {
+    "VALEUR_MANQUANTE": "valeur obligatoire absente",
+    "NOMBRE_INVALIDE": "nombre illisible",
+    "HORS_BORNES": "valeur hors des bornes plausibles",
+    "DATE_INVALIDE": "date illisible",
+    "CODE_INCONNU": "code non reconnu",
+    "DOUBLON": "logement en double",
+    "INCOHERENCE": "valeurs incohérentes entre elles",
+    "DENSITE_IMPROBABLE": "nombre d'occupants improbable pour le nombre de pièces",
+    "RPLS_MANQUANT": "identifiant RPLS absent (avertissement)",
+    "ABSENT_RPLS": "identifiant absent du RPLS (avertissement)",
+    "DATE_POSTERIEURE": "date postérieure à la date de référence (avertissement)",
+    "ACTIVITE_INCOHERENTE": "plus d'actifs déclarés que de majeurs (avertissement)",
+}
+
+ENTIER = r"\s*\+?\d+([.,]0+)?\s*"
+
+
+def q(texte: str) -> str:
+    """SQL string literal."""
+    return "'" + str(texte).replace("'", "''") + "'"
+
+
+def sql_entier(expr: str) -> str:
+    return f"try_cast(regexp_replace(trim({expr}), '[.,]0+$', '') as bigint)"
+
+
+def sql_decimal(expr: str) -> str:
+    return f"try_cast(replace(regexp_replace({expr}, '\\s', '', 'g'), ',', '.') as double)"
+
+
+def sql_date(expr: str) -> str:
+    """ISO, dd/mm/yyyy, ISO with time, or an Excel serial number."""
+    return (
+        f"coalesce(try_strptime({expr}, '%Y-%m-%d')::date, "
+        f"try_strptime({expr}, '%d/%m/%Y')::date, try_strptime({expr}, '%d-%m-%Y')::date, "
+        f"try_strptime({expr}, '%Y-%m-%d %H:%M:%S')::date, "
+        f"case when regexp_full_match({expr}, '\\d{{5}}([.,]0+)?') "
+        f"then date '1899-12-30' + {sql_entier(expr)}::integer end)"
+    )
+
+
+@dataclass
+class Contexte:
+    jeu: Jeu
+    libelles: dict[str, str]  # field -> header as written in the file
+    fichier_config: str
+    date_reference: str
+    occupants_par_piece: int = 3
+    marge_occupants: int = 3
+    rpls_disponible: bool = False
+    autres_lignes: str | None = None  # SQL of the same source's rows kept from other files
+
+
+def _anomalie(ctx: Contexte, champ: str | None, gravite: str, code: str, condition: str,
+              message: str, valeur: str | None = None) -> str:
+    colonne = q(ctx.libelles.get(champ, champ)) if champ else "null"
+    valeur = valeur or (champ if champ else "null")
+    return (
+        f"select ligne, {q(gravite)} as gravite, {q(code)} as code_raison, "
+        f"{q(champ) if champ else 'null'} as champ, {colonne} as colonne_source, "
+        f"{valeur}::varchar as valeur, {message} as message from _lot where {condition}"
+    )
+
+
+def _prefixe(ctx: Contexte, champ: str, alias: str = "") -> str:
+    colonne = q(ctx.libelles.get(champ, champ))
+    return f"'ligne ' || {alias}ligne || ', colonne « ' || {colonne} || ' » : '"
+
+
+def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
+    f = c.nom
+    p = _prefixe(ctx, f)
+    val = f"'« ' || {f} || ' »'"
+    bornes = f"entre {c.minimum:g} et {c.maximum:g}" if c.minimum is not None else ""
+    sorties = []
+    if c.valeur_obligatoire:
+        sorties.append(_anomalie(ctx, f, REJET, "VALEUR_MANQUANTE", f"{f} is null",
+                                 f"{p} || {q(f'valeur obligatoire absente ({c.libelle})')}"))
+    if c.type == "entier":
+        sorties.append(_anomalie(
+            ctx, f, REJET, "NOMBRE_INVALIDE",
+            f"{f} is not null and not regexp_full_match({f}, {q(ENTIER)})",
+            f"{p} || {val} || {q(f' n’est pas un nombre entier (attendu : {c.libelle}, {bornes})')}"))
+        sorties.append(_anomalie(
+            ctx, f, REJET, "HORS_BORNES",
+            f"{sql_entier(f)} not between {c.minimum:g} and {c.maximum:g}",
+            f"{p} || {val} || {q(f' hors bornes (attendu : {bornes})')}"))
+    elif c.type == "decimal":
+        sorties.append(_anomalie(
+            ctx, f, REJET, "NOMBRE_INVALIDE", f"{f} is not null and {sql_decimal(f)} is null",
+            f"{p} || {val} || {q(f' n’est pas un nombre (attendu : {c.libelle}, {bornes})')}"))
+        sorties.append(_anomalie(
+            ctx, f, REJET, "HORS_BORNES", f"{sql_decimal(f)} not between {c.minimum:g} and {c.maximum:g}",
+            f"{p} || {val} || {q(f' hors bornes (attendu : {bornes})')}"))
+    elif c.type == "liste_entiers":
+        motif = f"({ENTIER};)*{ENTIER}"
+        sorties.append(_anomalie(
+            ctx, f, REJET, "NOMBRE_INVALIDE", f"{f} is not null and not regexp_full_match({f}, {q(motif)})",
+            f"{p} || {val} || {q(' : chaque âge doit être un nombre entier')}"))
+        maxi = f"list_max(list_transform(string_split({f}, ';'), x -> {sql_entier('x')}))"
+        sorties.append(_anomalie(
+            ctx, f, REJET, "HORS_BORNES", f"{maxi} > {c.maximum:g}",
+            f"{p} || {val} || {q(f' : âge hors bornes (attendu : {bornes})')}"))
+    elif c.type == "date":
+        sorties.append(_anomalie(
+            ctx, f, REJET, "DATE_INVALIDE", f"{f} is not null and {sql_date(f)} is null",
+            f"{p} || {val} || {q(' n’est pas une date (attendu : JJ/MM/AAAA, AAAA-MM-JJ ou date Excel)')}"))
+        sorties.append(_anomalie(
+            ctx, f, AVERTISSEMENT, "DATE_POSTERIEURE", f"{sql_date(f)} > date {q(ctx.date_reference)}",
+            f"{p} || {val} || {q(f' est postérieure à la date de référence {ctx.date_reference}')}"))
+    elif c.type == "code":
+        attendus = ", ".join(codes_par_variable()[c.variable].values())
+        sorties.append(_anomalie(
+            ctx, f, REJET, "CODE_INCONNU",
+            f"{f} is not null and not exists (select 1 from _valeurs v where v.champ = {q(f)} "
+            f"and v.cle = {sql_normaliser_valeur(f)})",
+            f"{p} || {val} || {q(f' non reconnue pour « {c.libelle} » ; valeurs attendues : {attendus} ; sinon ajoutez la correspondance dans {ctx.fichier_config} (valeurs: {f}:)')}"))
+    return sorties
+
+
+def code(champ: str) -> str:
+    """The canonical code of a coded field of the batch (NULL when empty and unmapped)."""
+    return (
+        f"(select v.code from _valeurs v where v.champ = {q(champ)} "
+        f"and v.cle = {sql_normaliser_valeur(champ)})"
+    )
+
+
+def _controles_doublons(ctx: Contexte) -> list[str]:
+    cle = ctx.jeu.cle
+    p = _prefixe(ctx, cle)
+    sorties = [
+        f"select ligne, {q(REJET)}, 'DOUBLON', {q(cle)}, {q(ctx.libelles.get(cle, cle))}, {cle}, "
+        f"{p} || '« ' || {cle} || ' » figure déjà ligne ' || premiere || ' de ce fichier' "
+        f"from (select ligne, {cle}, min(ligne) over (partition by {cle}) as premiere, "
+        f"row_number() over (partition by {cle} order by ligne) as rang from _lot "
+        f"where {cle} is not null) where rang > 1"
+    ]
+    if ctx.autres_lignes:
+        sorties.append(
+            f"select l.ligne, {q(REJET)}, 'DOUBLON', {q(cle)}, {q(ctx.libelles.get(cle, cle))}, "
+            f"l.{cle}, {_prefixe(ctx, cle, 'l.')} || '« ' || l.{cle} || ' » figure déjà dans « ' "
+            f"|| a.fichier || ' » ligne ' || a.ligne_source from _lot l "
+            f"join ({ctx.autres_lignes}) a on a.{cle} = l.{cle}"
+        )
+    return sorties
+
+
+def _controles_ops(ctx: Contexte) -> list[str]:
+    """Rules of the OPS survey itself."""
+    colonnes = set(ctx.libelles)
+    sorties = []
+    if "repondu" in colonnes:
+        sorties.append(_anomalie(
+            ctx, "repondu", REJET, "VALEUR_MANQUANTE",
+            f"{code('occupation')} in ('loue', 'loue_tiers') and {code('repondu')} is null "
+            "and repondu is null",
+            f"{_prefixe(ctx, 'repondu')} || 'valeur absente alors que le logement est occupé (attendu : oui ou non)'"))
+    if {"nb_enfants", "nb_occupants"} <= colonnes:
+        enf, occ = sql_entier("nb_enfants"), sql_entier("nb_occupants")
+        sorties.append(_anomalie(
+            ctx, "nb_enfants", REJET, "INCOHERENCE", f"{occ} > 0 and {enf} >= {occ}",
+            f"{_prefixe(ctx, 'nb_enfants')} || {enf} || ' enfant(s) pour ' || {occ} "
+            "|| ' occupant(s) : le nombre d’enfants doit être inférieur au nombre d’occupants'"))
+    actifs = [c for c in ("nb_emploi_stable", "nb_emploi_precaire", "nb_chomeurs", "nb_sans_emploi")
+              if c in colonnes]
+    if actifs and {"nb_enfants", "nb_occupants"} <= colonnes:
+        somme = " + ".join(f"coalesce({sql_entier(c)}, 0)" for c in actifs)
+        majeurs = f"({sql_entier('nb_occupants')} - coalesce({sql_entier('nb_enfants')}, 0))"
+        sorties.append(_anomalie(
+            ctx, actifs[0], AVERTISSEMENT, "ACTIVITE_INCOHERENTE", f"{somme} > {majeurs}",
+            f"'ligne ' || ligne || ' : ' || ({somme}) || ' majeur(s) classé(s) par activité pour ' "
+            f"|| {majeurs} || ' majeur(s) dans le ménage'"))
+    if "id_rpls" in colonnes:
+        sorties.append(_anomalie(
+            ctx, "id_rpls", AVERTISSEMENT, "RPLS_MANQUANT", "id_rpls is null",
+            f"{_prefixe(ctx, 'id_rpls')} || 'identifiant RPLS absent : le logement sera rattaché à la "
+            "commune déclarée par le bailleur'"))
+        if ctx.rpls_disponible:
+            sorties.append(_anomalie(
+                ctx, "id_rpls", AVERTISSEMENT, "ABSENT_RPLS",
+                "id_rpls is not null and id_rpls not in (select id_rpls from raw.rpls_logements)",
+                f"{_prefixe(ctx, 'id_rpls')} || '« ' || id_rpls || ' » absent du référentiel RPLS chargé'"))
+            if "nb_occupants" in colonnes:
+                pieces = sql_entier("r.nbpiece")
+                occ = sql_entier("l.nb_occupants")
+                sorties.append(
+                    f"select l.ligne, {q(REJET)}, 'DENSITE_IMPROBABLE', 'nb_occupants', "
+                    f"{q(ctx.libelles['nb_occupants'])}, l.nb_occupants, "
+                    f"{_prefixe(ctx, 'nb_occupants', 'l.')} || {occ} || "
+                    f"' occupant(s) pour ' || {pieces} || ' pièce(s) selon le RPLS : au-delà de "
+                    f"{ctx.occupants_par_piece} par pièce + {ctx.marge_occupants}, la ligne est "
+                    f"jugée erronée (seuil : controles dans etude.yml)' "
+                    f"from _lot l join raw.rpls_logements r on r.id_rpls = l.id_rpls "
+                    f"where {occ} > {pieces} * {ctx.occupants_par_piece} + {ctx.marge_occupants}"
+                )
+    return sorties
+
+
+def requete_anomalies(ctx: Contexte) -> str:
+    """One SQL query listing every anomaly of the batch."""
+    parties: list[str] = []
+    for champ in ctx.jeu.champs:
+        if champ.nom in ctx.libelles:  # a missing required column was refused earlier
+            parties.extend(_controles_champ(ctx, champ))
+    parties.extend(_controles_doublons(ctx))
+    if ctx.jeu.nom == "ops":
+        parties.extend(_controles_ops(ctx))
+    return "\nunion all\n".join(parties)

@@ -1,0 +1,211 @@
+"""Header and value dictionaries: the built-in French spellings plus a source's own mapping file.
+
+Built-in spellings live in dictionnaires/*.csv (also dbt seeds, so SQL reviewers see them);
+a landlord's extra spellings live in bailleurs/<CODE>/correspondances.yml. Nothing here is
+specific to one landlord.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .catalogue import JEUX, Jeu
+from .erreurs import ErreurConfiguration
+from .texte import normaliser_entete, normaliser_valeur
+
+DOSSIER_DICTIONNAIRES = Path(__file__).parent / "dictionnaires"
+IGNORER = "ignorer"
+CLES_CONFIG = {"libelle", "feuille", "encodage", "separateur", "colonnes", "valeurs"}
+
+
+def _lire_csv(nom: str) -> list[dict[str, str]]:
+    with open(DOSSIER_DICTIONNAIRES / nom, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@cache
+def codes_par_variable() -> dict[str, dict[str, str]]:
+    """variable -> {code: French label}, from dict_codes.csv."""
+    resultat: dict[str, dict[str, str]] = {}
+    for ligne in _lire_csv("dict_codes.csv"):
+        resultat.setdefault(ligne["variable"], {})[ligne["code"]] = ligne["libelle"]
+    return resultat
+
+
+@cache
+def _entetes_integres() -> tuple[tuple[str, str, str], ...]:
+    return tuple((x["jeu"], x["champ"], x["entete"]) for x in _lire_csv("dict_entetes.csv"))
+
+
+@cache
+def _valeurs_integrees() -> tuple[tuple[str, str, str], ...]:
+    return tuple((x["variable"], x["valeur"], x["code"]) for x in _lire_csv("dict_valeurs.csv"))
+
+
+@dataclass
+class ConfigSource:
+    """The optional mapping file of one source (a landlord, or one reference dataset)."""
+
+    chemin: Path | None = None
+    libelle: str | None = None
+    feuille: str | None = None
+    encodage: str | None = None
+    separateur: str | None = None
+    colonnes: dict[str, str] = field(default_factory=dict)
+    valeurs: dict[str, dict[str, str]] = field(default_factory=dict)
+    empreinte: str = ""  # SHA-256 of the file, so that a changed mapping triggers a reload
+
+    @classmethod
+    def depuis_dict(cls, donnees: dict, chemin: Path | None, jeu: Jeu, empreinte: str = ""):
+        ou = str(chemin) if chemin else "configuration"
+        if not isinstance(donnees, dict):
+            raise ErreurConfiguration(f"{ou} : le fichier doit contenir des clés (colonnes, ...)")
+        inconnues = set(donnees) - CLES_CONFIG
+        if inconnues:
+            raise ErreurConfiguration(
+                f"{ou} : clé(s) inconnue(s) {sorted(inconnues)} ; clés possibles : "
+                f"{sorted(CLES_CONFIG)}"
+            )
+        colonnes = {str(k): str(v) for k, v in (donnees.get("colonnes") or {}).items()}
+        for entete, champ in colonnes.items():
+            if champ != IGNORER and champ not in jeu.noms:
+                proches = difflib.get_close_matches(champ, jeu.noms, n=3)
+                raise ErreurConfiguration(
+                    f"{ou} : colonnes → « {entete} » : champ « {champ} » inconnu ; "
+                    f"champs possibles : {', '.join(jeu.noms)}, ou « {IGNORER} »"
+                    + (f" (vouliez-vous dire {', '.join(proches)} ?)" if proches else "")
+                )
+        valeurs: dict[str, dict[str, str]] = {}
+        codes = codes_par_variable()
+        for cle, table in (donnees.get("valeurs") or {}).items():
+            variable = _variable_de(jeu, str(cle))
+            if variable is None:
+                raise ErreurConfiguration(
+                    f"{ou} : valeurs → « {cle} » n'est ni un champ codé ni une liste de codes ; "
+                    f"possibles : {', '.join(sorted(_cles_valeurs(jeu)))}"
+                )
+            if not isinstance(table, dict):
+                raise ErreurConfiguration(f"{ou} : valeurs → {cle} doit associer libellé → code")
+            for libelle, code in table.items():
+                if str(code) not in codes[variable]:
+                    raise ErreurConfiguration(
+                        f"{ou} : valeurs → {cle} → « {libelle} » : code « {code} » inconnu ; "
+                        f"codes attendus : {', '.join(codes[variable])}"
+                    )
+            valeurs[str(cle)] = {"" if k is None else str(k): str(v) for k, v in table.items()}
+        return cls(
+            chemin=chemin,
+            libelle=donnees.get("libelle"),
+            feuille=donnees.get("feuille"),
+            encodage=donnees.get("encodage"),
+            separateur=donnees.get("separateur"),
+            colonnes=colonnes,
+            valeurs=valeurs,
+            empreinte=empreinte,
+        )
+
+    @classmethod
+    def lire(cls, chemin: Path, jeu: Jeu, section: str | None = None) -> ConfigSource:
+        """Read a mapping file; `section` picks one dataset in referentiels/correspondances.yml."""
+        if not chemin.exists():
+            return cls()
+        brut = chemin.read_bytes()
+        try:
+            donnees = yaml.safe_load(brut.decode("utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise ErreurConfiguration(f"{chemin} : YAML illisible ({exc})") from exc
+        if section is not None:
+            donnees = (donnees or {}).get(section) or {}
+        empreinte = hashlib.sha256(brut).hexdigest() if donnees else ""
+        return cls.depuis_dict(donnees, chemin, jeu, empreinte)
+
+
+def _cles_valeurs(jeu: Jeu) -> set[str]:
+    codes = {c.nom for c in jeu.champs if c.type == "code"}
+    return codes | {c.variable for c in jeu.champs if c.type == "code" and c.variable}
+
+
+def _variable_de(jeu: Jeu, cle: str) -> str | None:
+    for c in jeu.champs:
+        if c.type == "code" and cle in (c.nom, c.variable):
+            return c.variable
+    return None
+
+
+@dataclass(frozen=True)
+class Correspondance:
+    champ: str
+    rang: int | None = None  # position for list fields such as "âge occupant 3"
+
+
+class Dictionnaire:
+    """Maps a source's headers to canonical fields and its value spellings to codes."""
+
+    def __init__(self, jeu: Jeu, config: ConfigSource):
+        self.jeu = jeu
+        self.config = config
+        self.exact: dict[str, str] = {}
+        self.motifs: list[tuple[re.Pattern[str], str]] = []
+        for nom_jeu, champ, entete in _entetes_integres():
+            if nom_jeu != jeu.nom:
+                continue
+            if "{n}" in entete:
+                gabarit = normaliser_entete(entete.replace("{n}", "NUMERO")).replace(
+                    "numero", r"_?(\d{1,2})"
+                )
+                self.motifs.append((re.compile(f"^{gabarit}$"), champ))
+            else:
+                self.exact[normaliser_entete(entete)] = champ
+        for entete, champ in config.colonnes.items():
+            self.exact[normaliser_entete(entete)] = champ
+
+    def correspondance(self, entete: str) -> Correspondance | None:
+        cle = normaliser_entete(entete)
+        if not cle:
+            return None
+        champ = self.exact.get(cle)
+        if champ == IGNORER:
+            return None
+        if champ is not None:
+            return Correspondance(champ)
+        for motif, champ_motif in self.motifs:
+            trouve = motif.match(cle)
+            if trouve:
+                return Correspondance(champ_motif, int(trouve.group(1)))
+        return None
+
+    def est_ignoree_explicitement(self, entete: str) -> bool:
+        return self.exact.get(normaliser_entete(entete)) == IGNORER
+
+    def synonymes(self, champ: str) -> list[str]:
+        return [k for k, v in self.exact.items() if v == champ]
+
+    def table_valeurs(self) -> list[tuple[str, str, str, str]]:
+        """(champ, normalised spelling, code, origin) for every coded field of the dataset.
+
+        The source's own spellings come last and win over the built-in ones.
+        """
+        lignes: dict[tuple[str, str], tuple[str, str]] = {}
+        integrees = _valeurs_integrees()
+        for c in self.jeu.champs:
+            if c.type != "code":
+                continue
+            for variable, valeur, code in integrees:
+                if variable == c.variable:
+                    lignes[(c.nom, normaliser_valeur(valeur))] = (code, "dictionnaire")
+            for cle in (c.variable, c.nom):  # variable-wide first, then field-specific
+                for valeur, code in self.config.valeurs.get(cle, {}).items():
+                    lignes[(c.nom, normaliser_valeur(valeur or None))] = (code, "bailleur")
+        return [(ch, v, code, o) for (ch, v), (code, o) in sorted(lignes.items())]
+
+
+def dictionnaire(nom_jeu: str, config: ConfigSource | None = None) -> Dictionnaire:
+    return Dictionnaire(JEUX[nom_jeu], config or ConfigSource())

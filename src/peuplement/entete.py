@@ -1,0 +1,113 @@
+"""Find the header row of a sheet and map its columns to canonical fields."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from .dictionnaire import Dictionnaire
+from .erreurs import ErreurFichier
+from .texte import en_texte, normaliser_entete
+
+LIGNES_EXPLOREES = 50
+
+
+@dataclass
+class Entete:
+    index: int  # index of the header row in Feuille.lignes
+    colonnes: dict[str, int] = field(default_factory=dict)  # field -> column index
+    listes: dict[str, list[int]] = field(default_factory=dict)  # list field -> column indexes
+    libelles: dict[str, str] = field(default_factory=dict)  # field -> header as written
+    ignorees: list[str] = field(default_factory=list)  # headers mapped to no field
+    doublons: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def champs(self) -> set[str]:
+        return set(self.colonnes) | set(self.listes)
+
+
+def analyser_ligne(cellules: list, index: int, dico: Dictionnaire) -> Entete:
+    entete = Entete(index)
+    rangs: dict[str, list[tuple[int, int]]] = {}
+    for j, cellule in enumerate(cellules):
+        texte = en_texte(cellule)
+        if texte is None:
+            continue
+        corr = dico.correspondance(texte)
+        if corr is None:
+            if not dico.est_ignoree_explicitement(texte):
+                entete.ignorees.append(texte)
+            continue
+        if corr.rang is not None:
+            rangs.setdefault(corr.champ, []).append((corr.rang, j))
+            entete.libelles.setdefault(corr.champ, texte)
+        elif corr.champ in entete.colonnes:
+            entete.doublons.append((corr.champ, entete.libelles[corr.champ], texte))
+        else:
+            entete.colonnes[corr.champ] = j
+            entete.libelles[corr.champ] = texte
+    for champ, positions in rangs.items():
+        entete.listes[champ] = [j for _, j in sorted(positions)]
+    return entete
+
+
+def detecter_entete(lignes: list[list], dico: Dictionnaire) -> Entete | None:
+    """The row among the first ones that names the most canonical fields (at least two)."""
+    meilleure: Entete | None = None
+    for i, cellules in enumerate(lignes[:LIGNES_EXPLOREES]):
+        candidate = analyser_ligne(cellules, i, dico)
+        if len(candidate.champs) >= 2 and (
+            meilleure is None or len(candidate.champs) > len(meilleure.champs)
+        ):
+            meilleure = candidate
+    return meilleure
+
+
+def champs_manquants(entete: Entete, dico: Dictionnaire) -> list[str]:
+    return [
+        c.nom for c in dico.jeu.champs if c.colonne_obligatoire and c.nom not in entete.champs
+    ]
+
+
+def verifier_entete(
+    entete: Entete, dico: Dictionnaire, ou: str, fichier_config: str, numero: int
+) -> None:
+    """Raise a French error naming missing or doubled columns, with the closest headers."""
+    if entete.doublons:
+        champ, premier, second = entete.doublons[0]
+        raise ErreurFichier(
+            ou,
+            f"les colonnes « {premier} » et « {second} » correspondent toutes deux au champ "
+            f"« {champ} » ; indiquez laquelle ignorer dans {fichier_config} "
+            f"(colonnes: {{\"{second}\": ignorer}})",
+        )
+    manquants = champs_manquants(entete, dico)
+    if not manquants:
+        return
+    trouvees = list(entete.libelles.values()) + entete.ignorees
+    details = []
+    for nom in manquants:
+        champ = dico.jeu.champ(nom)
+        proches = _entetes_proches(nom, entete.ignorees, dico)
+        conseil = f" ; en-tête proche : « {proches[0]} »" if proches else ""
+        details.append(f"« {champ.libelle} » (champ {nom}){conseil}")
+    exemple = _entetes_proches(manquants[0], entete.ignorees, dico)
+    ajout = f"colonnes: {{\"{exemple[0] if exemple else '<en-tête>'}\": {manquants[0]}}}"
+    raise ErreurFichier(
+        ou,
+        f"en-tête ligne {numero}  : colonne(s) obligatoire(s) absente(s) : "
+        + " ; ".join(details)
+        + f". Colonnes trouvées : {', '.join(f'« {t} »' for t in trouvees) or 'aucune'}. "
+        f"Si la colonne existe sous un autre nom, déclarez-la dans {fichier_config} : {ajout}",
+    )
+
+
+def _entetes_proches(champ: str, candidats: list[str], dico: Dictionnaire) -> list[str]:
+    synonymes = dico.synonymes(champ) + [champ]
+    scores = []
+    for texte in candidats:
+        cle = normaliser_entete(texte)
+        ratio = max(difflib.SequenceMatcher(None, cle, s).ratio() for s in synonymes)
+        if ratio >= 0.5:
+            scores.append((ratio, texte))
+    return [t for _, t in sorted(scores, reverse=True)]

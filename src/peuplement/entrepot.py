@@ -1,0 +1,93 @@
+"""The DuckDB warehouse file: opening it and the raw schema the loader writes into."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from .catalogue import JEUX, Jeu
+
+SCHEMA_BRUT = "raw"
+
+# Lineage carried by every landed row.
+COLONNES_LIGNAGE = (
+    ("load_id", "varchar"),
+    ("bailleur", "varchar"),
+    ("fichier", "varchar"),
+    ("feuille", "varchar"),
+    ("ligne_source", "integer"),
+    ("fichier_sha256", "varchar"),
+    ("millesime", "integer"),
+    ("charge_le", "timestamp"),
+)
+
+TABLES_TECHNIQUES = {
+    "chargements": """
+        load_id varchar primary key, debut timestamp, fin timestamp, operateur varchar,
+        etude varchar, commande varchar, statut varchar, message varchar""",
+    "fichiers": """
+        fichier_sha256 varchar, jeu varchar, bailleur varchar, chemin varchar,
+        nom_fichier varchar, feuille varchar, millesime integer, taille_octets bigint,
+        encodage varchar, separateur varchar, config_sha256 varchar, load_id varchar,
+        charge_le timestamp, actif boolean, retire_le timestamp, retire_par varchar,
+        motif_retrait varchar""",
+    "rapport_chargement": """
+        load_id varchar, jeu varchar, bailleur varchar, fichier varchar, feuille varchar,
+        fichier_sha256 varchar, statut varchar, rows_read integer, rows_loaded integer,
+        rows_quarantined integer, rows_skipped integer, avertissements integer,
+        raisons varchar, colonnes_ignorees varchar, message varchar""",
+    "anomalies": """
+        load_id varchar, jeu varchar, bailleur varchar, fichier varchar, feuille varchar,
+        ligne_source integer, fichier_sha256 varchar, gravite varchar, code_raison varchar,
+        champ varchar, colonne_source varchar, valeur varchar, message varchar""",
+    "quarantaine": """
+        load_id varchar, jeu varchar, bailleur varchar, fichier varchar, feuille varchar,
+        ligne_source integer, fichier_sha256 varchar, raisons varchar, message varchar,
+        contenu varchar""",
+    "lignes_ignorees": """
+        load_id varchar, jeu varchar, bailleur varchar, fichier varchar, feuille varchar,
+        ligne_source integer, fichier_sha256 varchar, raison varchar, apercu varchar""",
+    "bailleurs": """
+        bailleur varchar primary key, libelle varchar, dossier varchar""",
+    "correspondances_valeurs": """
+        jeu varchar, bailleur varchar, champ varchar, valeur_normalisee varchar,
+        code varchar, origine varchar""",
+}
+
+# Tables whose rows belong to one file: a retired file takes its rows with it.
+TABLES_PAR_FICHIER = ("anomalies", "quarantaine", "lignes_ignorees")
+
+
+def table_jeu(jeu: Jeu) -> str:
+    return f"{SCHEMA_BRUT}.{jeu.table}"
+
+
+def ouvrir(chemin: Path) -> duckdb.DuckDBPyConnection:
+    chemin = Path(chemin)
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(chemin))
+    creer_schema(con)
+    return con
+
+
+def creer_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema, and add the columns a newer catalogue introduced."""
+    con.execute(f"create schema if not exists {SCHEMA_BRUT}")
+    for nom, colonnes in TABLES_TECHNIQUES.items():
+        con.execute(f"create table if not exists {SCHEMA_BRUT}.{nom} ({colonnes})")
+    for jeu in JEUX.values():
+        colonnes = list(COLONNES_LIGNAGE) + [(c, "varchar") for c in jeu.noms]
+        ddl = ", ".join(f"{c} {t}" for c, t in colonnes)
+        con.execute(f"create table if not exists {table_jeu(jeu)} ({ddl})")
+        existantes = {
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = ?",
+                [SCHEMA_BRUT, jeu.table],
+            ).fetchall()
+        }
+        for c, t in colonnes:
+            if c not in existantes:
+                con.execute(f"alter table {table_jeu(jeu)} add column {c} {t}")

@@ -1,0 +1,175 @@
+"""A study directory: etude.yml, bailleurs/<CODE>/, referentiels/, entrepot/, exports/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .erreurs import ErreurConfiguration
+
+FICHIER_ETUDE = "etude.yml"
+FICHIER_CORRESPONDANCES = "correspondances.yml"
+EXTENSIONS_DONNEES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt"}
+
+MODELE_ETUDE = """\
+# Étude de peuplement : paramètres de l'étude (voir docs/guide.md)
+etude: "{nom}"
+epci:
+  code: "{code_epci}"        # SIREN de l'EPCI
+  libelle: "{libelle_epci}"
+millesime: {millesime}            # année de l'enquête OPS
+date_reference: {millesime}-01-01 # situation au 1er janvier
+liste_qpv: 2015             # liste des QPV utilisée (2015 pour l'OPS 2022)
+convention:
+  signature: {signature}
+  fin: {fin}               # date de fin de la convention
+  prolongation_mois: 0      # prolongation éventuelle (12 mois au plus)
+operateur: "{operateur}"   # personne en charge du traitement (registre)
+seuils:
+  effectif_minimum: 11      # aucun résultat sur moins de 11 unités
+  taux_reponse_minimum: 0.60
+controles:
+  occupants_par_piece: 3    # au-delà de pièces × 3 + marge, la ligne est mise en quarantaine
+  marge_occupants: 3
+"""
+
+
+@dataclass
+class Etude:
+    dossier: Path
+    nom: str
+    code_epci: str
+    libelle_epci: str
+    millesime: int
+    date_reference: dt.date
+    operateur: str
+    liste_qpv: int = 2015
+    fin_convention: dt.date | None = None
+    prolongation_mois: int = 0
+    effectif_minimum: int = 11
+    taux_reponse_minimum: float = 0.60
+    occupants_par_piece: int = 3
+    marge_occupants: int = 3
+    brut: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def dossier_bailleurs(self) -> Path:
+        return self.dossier / "bailleurs"
+
+    @property
+    def dossier_referentiels(self) -> Path:
+        return self.dossier / "referentiels"
+
+    @property
+    def chemin_base(self) -> Path:
+        return Path(os.environ.get("PEUPLEMENT_DB") or self.dossier / "entrepot" / "peuplement.duckdb")
+
+    def bailleurs(self) -> list[str]:
+        if not self.dossier_bailleurs.is_dir():
+            return []
+        return sorted(
+            p.name for p in self.dossier_bailleurs.iterdir() if p.is_dir() and not p.name.startswith(".")
+        )
+
+
+def fichiers_donnees(dossier: Path) -> list[Path]:
+    """Data files directly in a folder (no lock files, no hidden files, no mapping file)."""
+    if not dossier.is_dir():
+        return []
+    return sorted(
+        p
+        for p in dossier.iterdir()
+        if p.is_file()
+        and p.suffix.lower() in EXTENSIONS_DONNEES
+        and not p.name.startswith((".", "~$"))
+    )
+
+
+def _date(valeur, cle: str, chemin: Path) -> dt.date:
+    if isinstance(valeur, dt.date):
+        return valeur
+    try:
+        return dt.date.fromisoformat(str(valeur))
+    except ValueError as exc:
+        raise ErreurConfiguration(
+            f"{chemin} : « {cle} » doit être une date AAAA-MM-JJ, trouvé « {valeur} »"
+        ) from exc
+
+
+def charger_etude(dossier: Path) -> Etude:
+    dossier = Path(dossier)
+    chemin = dossier / FICHIER_ETUDE
+    if not chemin.exists():
+        raise ErreurConfiguration(
+            f"{chemin} introuvable : créez l'étude avec « peuplement init {dossier} »"
+        )
+    try:
+        d = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ErreurConfiguration(f"{chemin} : YAML illisible ({exc})") from exc
+    manquantes = [c for c in ("etude", "epci", "millesime", "operateur") if not d.get(c)]
+    if manquantes:
+        raise ErreurConfiguration(f"{chemin} : clé(s) obligatoire(s) absente(s) : {', '.join(manquantes)}")
+    epci = d["epci"] if isinstance(d["epci"], dict) else {}
+    if not epci.get("code"):
+        raise ErreurConfiguration(f"{chemin} : « epci: code: » est obligatoire")
+    try:
+        millesime = int(d["millesime"])
+    except (TypeError, ValueError) as exc:
+        raise ErreurConfiguration(f"{chemin} : « millesime » doit être une année") from exc
+    convention = d.get("convention") or {}
+    seuils = d.get("seuils") or {}
+    controles = d.get("controles") or {}
+    prolongation = int(convention.get("prolongation_mois") or 0)
+    if not 0 <= prolongation <= 12:
+        raise ErreurConfiguration(
+            f"{chemin} : « prolongation_mois » doit être entre 0 et 12 (convention : 12 mois au plus)"
+        )
+    return Etude(
+        dossier=dossier,
+        nom=str(d["etude"]),
+        code_epci=str(epci["code"]),
+        libelle_epci=str(epci.get("libelle") or epci["code"]),
+        millesime=millesime,
+        date_reference=_date(d.get("date_reference") or f"{millesime}-01-01", "date_reference", chemin),
+        operateur=str(d["operateur"]),
+        liste_qpv=int(d.get("liste_qpv") or 2015),
+        fin_convention=_date(convention["fin"], "convention.fin", chemin) if convention.get("fin") else None,
+        prolongation_mois=prolongation,
+        effectif_minimum=int(seuils.get("effectif_minimum", 11)),
+        taux_reponse_minimum=float(seuils.get("taux_reponse_minimum", 0.60)),
+        occupants_par_piece=int(controles.get("occupants_par_piece", 3)),
+        marge_occupants=int(controles.get("marge_occupants", 3)),
+        brut=d,
+    )
+
+
+def initialiser_etude(
+    dossier: Path,
+    nom: str = "Étude de peuplement",
+    code_epci: str = "000000000",
+    libelle_epci: str = "EPCI à renseigner",
+    millesime: int = 2022,
+    operateur: str = "à renseigner",
+    signature: str = "2023-07-07",
+    fin: str = "2024-12-31",
+) -> Path:
+    """Create an empty study directory; refuses to overwrite an existing etude.yml."""
+    dossier = Path(dossier)
+    chemin = dossier / FICHIER_ETUDE
+    if chemin.exists():
+        raise ErreurConfiguration(f"{chemin} existe déjà : l'étude est déjà initialisée")
+    for sous in ("bailleurs", "referentiels", "entrepot", "exports"):
+        (dossier / sous).mkdir(parents=True, exist_ok=True)
+    chemin.write_text(
+        MODELE_ETUDE.format(
+            nom=nom, code_epci=code_epci, libelle_epci=libelle_epci, millesime=millesime,
+            signature=signature, fin=fin, operateur=operateur,
+        ),
+        encoding="utf-8",
+    )
+    return chemin

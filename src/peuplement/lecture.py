@@ -1,0 +1,136 @@
+"""Read a spreadsheet (xlsx, xlsm, xls, xlsb, ods through calamine) or a CSV into raw rows.
+
+Nothing is interpreted here: a sheet is its rows of cells, with the number of its first row.
+Every failure becomes an ErreurFichier with a French message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import python_calamine as calamine
+
+from .dictionnaire import ConfigSource
+from .erreurs import ErreurFichier
+
+SEPARATEURS = (";", ",", "\t", "|")
+
+
+@dataclass
+class Feuille:
+    nom: str | None  # None for a CSV file
+    lignes: list[list]
+    premiere_ligne: int = 1  # source row number of lignes[0]
+    numeros: list[int] | None = None  # source row numbers when rows span several lines (CSV)
+    encodage: str | None = None
+    separateur: str | None = None
+
+
+def lire_fichier(chemin: Path, config: ConfigSource, contenu: bytes | None = None) -> list[Feuille]:
+    """All sheets of a file. `contenu` lets a caller pass bytes it already holds in memory."""
+    if contenu is None:
+        contenu = chemin.read_bytes()
+    if not contenu:
+        raise ErreurFichier(str(chemin), "le fichier est vide (0 octet)")
+    if chemin.suffix.lower() in (".csv", ".txt"):
+        return [_lire_csv(chemin, contenu, config)]
+    return _lire_tableur(chemin, contenu)
+
+
+def _lire_tableur(chemin: Path, contenu: bytes) -> list[Feuille]:
+    try:
+        classeur = calamine.CalamineWorkbook.from_filelike(io.BytesIO(contenu))
+    except calamine.PasswordError as exc:
+        raise ErreurFichier(
+            str(chemin),
+            "le classeur est protégé par un mot de passe : demandez au bailleur une version "
+            "sans mot de passe (la transmission peut être chiffrée autrement)",
+        ) from exc
+    except Exception as exc:  # calamine raises several error types for damaged files
+        if contenu[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and chemin.suffix.lower() != ".xls":
+            raise ErreurFichier(
+                str(chemin),
+                "le classeur est chiffré (protégé par un mot de passe) : demandez au bailleur "
+                "une version sans mot de passe",
+            ) from exc
+        raise ErreurFichier(
+            str(chemin), f"fichier illisible ou endommagé, pas un classeur valide ({exc})"
+        ) from exc
+    feuilles = []
+    try:
+        for meta in classeur.sheets_metadata:
+            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+                continue
+            feuille = classeur.get_sheet_by_name(meta.name)
+            lignes = feuille.to_python(skip_empty_area=True)
+            debut = feuille.start[0] + 1 if feuille.start else 1
+            feuilles.append(Feuille(meta.name, lignes, debut))
+    except calamine.PasswordError as exc:
+        raise ErreurFichier(str(chemin), "le classeur est protégé par un mot de passe") from exc
+    except Exception as exc:
+        raise ErreurFichier(str(chemin), f"lecture impossible ({exc})") from exc
+    finally:
+        classeur.close()
+    return feuilles
+
+
+def decoder(chemin: Path, contenu: bytes, encodage: str | None) -> tuple[str, str]:
+    """Decode a text file: the declared encoding, else UTF-8, else Windows-1252."""
+    if b"\x00" in contenu[:4096]:
+        raise ErreurFichier(
+            str(chemin),
+            "le fichier contient des octets nuls : encodage UTF-16 ou fichier binaire renommé ; "
+            "enregistrez-le en CSV UTF-8 ou Latin-1",
+        )
+    essais = [encodage] if encodage else ["utf-8-sig", "cp1252"]
+    derniere = None
+    for enc in essais:
+        try:
+            return contenu.decode(enc), ("utf-8" if enc == "utf-8-sig" else enc)
+        except UnicodeDecodeError as exc:
+            derniere = exc
+        except LookupError as exc:
+            raise ErreurFichier(str(chemin), f"encodage « {enc} » inconnu") from exc
+    assert derniere is not None
+    ligne = contenu[: derniere.start].count(b"\n") + 1
+    octet = contenu[derniere.start : derniere.start + 1].hex().upper()
+    attendu = f"l'encodage déclaré « {encodage} »" if encodage else "UTF-8 ni Windows-1252"
+    raise ErreurFichier(
+        str(chemin),
+        f"ligne {ligne} : l'octet 0x{octet} n'est pas valide pour {attendu} ; "
+        "vérifiez l'encodage du fichier (clé « encodage » de correspondances.yml)",
+    )
+
+
+def deviner_separateur(texte: str) -> str:
+    """The delimiter whose per-line count is the most regular over the first lines."""
+    lignes = [ligne for ligne in texte.splitlines()[:60] if ligne.strip()]
+    meilleur, score_max = ";", -1
+    for sep in SEPARATEURS:
+        comptes = Counter(ligne.count(sep) for ligne in lignes if sep in ligne)
+        if not comptes:
+            continue
+        nombre, frequence = max(comptes.items(), key=lambda kv: (kv[1], kv[0]))
+        score = nombre * frequence
+        if score > score_max:
+            meilleur, score_max = sep, score
+    return meilleur
+
+
+def _lire_csv(chemin: Path, contenu: bytes, config: ConfigSource) -> Feuille:
+    texte, encodage = decoder(chemin, contenu, config.encodage)
+    separateur = config.separateur or deviner_separateur(texte)
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
+    lignes, numeros, fin = [], [], 0
+    try:
+        for enregistrement in lecteur:
+            lignes.append(enregistrement)
+            numeros.append(fin + 1)
+            fin = lecteur.line_num
+    except csv.Error as exc:
+        raise ErreurFichier(str(chemin), f"ligne {fin + 1} : CSV mal formé ({exc})") from exc
+    return Feuille(None, lignes, 1, numeros, encodage, separateur)

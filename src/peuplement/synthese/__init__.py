@@ -1,0 +1,1 @@
+"""Synthetic studies (no real person, no real dwelling) for the demo, the tests and benchmarks."""
