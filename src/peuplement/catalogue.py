@@ -54,17 +54,33 @@ OPS = Jeu(
     table="ops_lignes",
     cle="id_logement_bailleur",
     champs=(
-        Champ("id_logement_bailleur", "identifiant logement du bailleur",
-              colonne_obligatoire=True, valeur_obligatoire=True),
+        Champ(
+            "id_logement_bailleur",
+            "identifiant logement du bailleur",
+            colonne_obligatoire=True,
+            valeur_obligatoire=True,
+        ),
         Champ("id_rpls", "identifiant RPLS du logement"),
         Champ("programme", "code programme / résidence"),
         Champ("commune", "code INSEE de la commune"),
-        Champ("occupation", "occupation du logement", "code", colonne_obligatoire=True,
-              valeur_obligatoire=True, variable="occupation"),
-        Champ("repondu", "réponse à l'enquête", "code", colonne_obligatoire=True,
-              variable="oui_non"),
-        Champ("situation_familiale", "situation familiale", "code", colonne_obligatoire=True,
-              variable="situation_familiale"),
+        Champ(
+            "occupation",
+            "occupation du logement",
+            "code",
+            colonne_obligatoire=True,
+            valeur_obligatoire=True,
+            variable="occupation",
+        ),
+        Champ(
+            "repondu", "réponse à l'enquête", "code", colonne_obligatoire=True, variable="oui_non"
+        ),
+        Champ(
+            "situation_familiale",
+            "situation familiale",
+            "code",
+            colonne_obligatoire=True,
+            variable="situation_familiale",
+        ),
         _entier("nb_occupants", "nombre total d'occupants", colonne_obligatoire=True),
         _entier("nb_enfants", "nombre d'enfants"),
         Champ("age_titulaire", "âge du titulaire du bail", "entier", minimum=16, maximum=115),
@@ -73,10 +89,15 @@ OPS = Jeu(
         _entier("nb_18_24", "nombre d'occupants de 18 à 24 ans"),
         _entier("nb_25_64", "nombre d'occupants de 25 à 64 ans"),
         _entier("nb_65_plus", "nombre d'occupants de 65 ans ou plus"),
-        Champ("revenu_plafond", "position du revenu par rapport aux plafonds HLM", "code",
-              variable="revenu_plafond"),
-        Champ("revenu_pct_plafond", "revenu en % du plafond HLM", "decimal",
-              minimum=0, maximum=1000),
+        Champ(
+            "revenu_plafond",
+            "position du revenu par rapport aux plafonds HLM",
+            "code",
+            variable="revenu_plafond",
+        ),
+        Champ(
+            "revenu_pct_plafond", "revenu en % du plafond HLM", "decimal", minimum=0, maximum=1000
+        ),
         _entier("nb_emploi_stable", "nombre de majeurs en emploi stable"),
         _entier("nb_emploi_precaire", "nombre de majeurs en emploi précaire"),
         _entier("nb_chomeurs", "nombre de majeurs au chômage"),
@@ -93,10 +114,15 @@ RPLS = Jeu(
     table="rpls_logements",
     cle="id_rpls",
     champs=(
-        Champ("id_rpls", "identifiant RPLS du logement", colonne_obligatoire=True,
-              valeur_obligatoire=True),
-        Champ("depcom", "code INSEE de la commune", colonne_obligatoire=True,
-              valeur_obligatoire=True),
+        Champ(
+            "id_rpls",
+            "identifiant RPLS du logement",
+            colonne_obligatoire=True,
+            valeur_obligatoire=True,
+        ),
+        Champ(
+            "depcom", "code INSEE de la commune", colonne_obligatoire=True, valeur_obligatoire=True
+        ),
         Champ("libcom", "libellé de la commune"),
         Champ("epci_code", "code de l'EPCI"),
         Champ("qpv_code", "code QPV (liste 2024)"),
@@ -122,10 +148,18 @@ COMMUNES = Jeu(
     table="geo_communes",
     cle="code_commune",
     champs=(
-        Champ("code_commune", "code INSEE de la commune", colonne_obligatoire=True,
-              valeur_obligatoire=True),
-        Champ("libelle_commune", "libellé de la commune", colonne_obligatoire=True,
-              valeur_obligatoire=True),
+        Champ(
+            "code_commune",
+            "code INSEE de la commune",
+            colonne_obligatoire=True,
+            valeur_obligatoire=True,
+        ),
+        Champ(
+            "libelle_commune",
+            "libellé de la commune",
+            colonne_obligatoire=True,
+            valeur_obligatoire=True,
+        ),
         Champ("code_epci", "code de l'EPCI", colonne_obligatoire=True, valeur_obligatoire=True),
         Champ("libelle_epci", "libellé de l'EPCI"),
     ),
@@ -139,8 +173,12 @@ IRIS = Jeu(
     champs=(
         Champ("code_iris", "code IRIS", colonne_obligatoire=True, valeur_obligatoire=True),
         Champ("libelle_iris", "libellé de l'IRIS", colonne_obligatoire=True),
-        Champ("code_commune", "code INSEE de la commune", colonne_obligatoire=True,
-              valeur_obligatoire=True),
+        Champ(
+            "code_commune",
+            "code INSEE de la commune",
+            colonne_obligatoire=True,
+            valeur_obligatoire=True,
+        ),
     ),
 )
 
@@ -164,8 +202,9 @@ QUARTIERS = Jeu(
     cle="code_iris",
     champs=(
         Champ("code_iris", "code IRIS", colonne_obligatoire=True, valeur_obligatoire=True),
-        Champ("code_quartier", "code du quartier", colonne_obligatoire=True,
-              valeur_obligatoire=True),
+        Champ(
+            "code_quartier", "code du quartier", colonne_obligatoire=True, valeur_obligatoire=True
+        ),
         Champ("libelle_quartier", "libellé du quartier", colonne_obligatoire=True),
     ),
 )

@@ -60,13 +60,23 @@ class RapportFichier:
 
     def en_dict(self) -> dict:
         return {
-            "file": self.fichier, "bailleur": self.bailleur, "jeu": self.jeu,
-            "feuille": self.feuille, "statut": self.statut, "sha256": self.sha256,
-            "rows_read": self.rows_read, "rows_loaded": self.rows_loaded,
-            "rows_quarantined": self.rows_quarantined, "rows_skipped": self.rows_skipped,
-            "raisons": {"quarantaine": self.quarantaine, "ignorees": self.ignorees,
-                        "avertissements": self.avertissements},
-            "colonnes_ignorees": self.colonnes_ignorees, "message": self.message,
+            "file": self.fichier,
+            "bailleur": self.bailleur,
+            "jeu": self.jeu,
+            "feuille": self.feuille,
+            "statut": self.statut,
+            "sha256": self.sha256,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_quarantined": self.rows_quarantined,
+            "rows_skipped": self.rows_skipped,
+            "raisons": {
+                "quarantaine": self.quarantaine,
+                "ignorees": self.ignorees,
+                "avertissements": self.avertissements,
+            },
+            "colonnes_ignorees": self.colonnes_ignorees,
+            "message": self.message,
         }
 
 
@@ -104,8 +114,15 @@ def lister_livraisons(etude: Etude, remarques: list[str]) -> list[Livraison]:
     for jeu in REFERENTIELS:
         if par_jeu[jeu]:
             config = ConfigSource.lire(config_ref, JEUX[jeu], section=jeu)
-            livraisons.append(Livraison(JEUX[jeu], None, par_jeu[jeu], config,
-                                        str(config_ref.relative_to(etude.dossier))))
+            livraisons.append(
+                Livraison(
+                    JEUX[jeu],
+                    None,
+                    par_jeu[jeu],
+                    config,
+                    str(config_ref.relative_to(etude.dossier)),
+                )
+            )
     for code in etude.bailleurs():
         dossier = etude.dossier_bailleurs / code
         chemin_config = dossier / FICHIER_CORRESPONDANCES
@@ -114,14 +131,20 @@ def lister_livraisons(etude: Etude, remarques: list[str]) -> list[Livraison]:
         if not fichiers:
             remarques.append(f"bailleurs/{code} : aucun fichier de données (xlsx, ods, csv...)")
             continue
-        livraisons.append(Livraison(OPS, code, fichiers, config,
-                                    str(chemin_config.relative_to(etude.dossier))))
+        livraisons.append(
+            Livraison(OPS, code, fichiers, config, str(chemin_config.relative_to(etude.dossier)))
+        )
     return livraisons
 
 
 class Chargeur:
-    def __init__(self, etude: Etude, con: duckdb.DuckDBPyConnection, load_id: str,
-                 progression: Callable[[str, int], None] | None = None):
+    def __init__(
+        self,
+        etude: Etude,
+        con: duckdb.DuckDBPyConnection,
+        load_id: str,
+        progression: Callable[[str, int], None] | None = None,
+    ):
         self.etude = etude
         self.con = con
         self.load_id = load_id
@@ -141,9 +164,16 @@ class Chargeur:
         for chemin in livraison.fichiers:
             sha = sha256_fichier(chemin)
             if sha in presents:
-                rapports.append(RapportFichier(
-                    self._rel(chemin), jeu.nom, bailleur, "deja_charge", sha256=sha,
-                    message=f"contenu identique à {self._rel(presents[sha])} : non rechargé"))
+                rapports.append(
+                    RapportFichier(
+                        self._rel(chemin),
+                        jeu.nom,
+                        bailleur,
+                        "deja_charge",
+                        sha256=sha,
+                        message=f"contenu identique à {self._rel(presents[sha])} : non rechargé",
+                    )
+                )
                 continue
             presents[sha] = chemin
         config_modifiee = any(a[2] != livraison.config.empreinte for a in actifs)
@@ -151,17 +181,32 @@ class Chargeur:
         retires = [a for a in actifs if config_modifiee or a[0] not in presents]
         nouveaux = [p for s, p in presents.items() if config_modifiee or s not in actifs_sha]
         for sha, chemin_ancien, _ in retires:
-            motif = ("correspondances modifiées : rechargé" if config_modifiee and sha in presents
-                     else "remplacé par la nouvelle livraison"
-                     if nouveaux else "fichier retiré du dossier")
+            motif = (
+                "correspondances modifiées : rechargé"
+                if config_modifiee and sha in presents
+                else "remplacé par la nouvelle livraison"
+                if nouveaux
+                else "fichier retiré du dossier"
+            )
             self._retirer(jeu, bailleur, sha, motif)
-            rapports.append(RapportFichier(chemin_ancien, jeu.nom, bailleur, "retire", sha256=sha,
-                                           message=motif))
+            rapports.append(
+                RapportFichier(
+                    chemin_ancien, jeu.nom, bailleur, "retire", sha256=sha, message=motif
+                )
+            )
         self._ecrire_correspondances(livraison)
         for sha, chemin in presents.items():
             if chemin not in nouveaux:
-                rapports.append(RapportFichier(self._rel(chemin), jeu.nom, bailleur, "deja_charge",
-                                               sha256=sha, message="déjà chargé, inchangé"))
+                rapports.append(
+                    RapportFichier(
+                        self._rel(chemin),
+                        jeu.nom,
+                        bailleur,
+                        "deja_charge",
+                        sha256=sha,
+                        message="déjà chargé, inchangé",
+                    )
+                )
         for chemin in nouveaux:
             sha = next(s for s, p in presents.items() if p == chemin)
             self.progression(self._rel(chemin), chemin.stat().st_size)
@@ -183,27 +228,34 @@ class Chargeur:
         for table in cible:
             self.con.execute(
                 f"delete from raw.{table} where fichier_sha256 = ? "
-                "and bailleur is not distinct from ?", [sha, bailleur])
+                "and bailleur is not distinct from ?",
+                [sha, bailleur],
+            )
         self.con.execute(
             "update raw.fichiers set actif = false, retire_le = ?, retire_par = ?, "
             "motif_retrait = ? where fichier_sha256 = ? and jeu = ? "
             "and bailleur is not distinct from ? and actif",
-            [self.maintenant, self.load_id, motif, sha, jeu.nom, bailleur])
+            [self.maintenant, self.load_id, motif, sha, jeu.nom, bailleur],
+        )
 
     def _ecrire_correspondances(self, livraison: Livraison) -> None:
         jeu, bailleur = livraison.jeu, livraison.bailleur
         self.con.execute(
             "delete from raw.correspondances_valeurs where jeu = ? "
-            "and bailleur is not distinct from ?", [jeu.nom, bailleur])
+            "and bailleur is not distinct from ?",
+            [jeu.nom, bailleur],
+        )
         lignes = Dictionnaire(jeu, livraison.config).table_valeurs()
         if lignes:
             self.con.executemany(
                 "insert into raw.correspondances_valeurs values (?, ?, ?, ?, ?, ?)",
-                [(jeu.nom, bailleur, *ligne) for ligne in lignes])
+                [(jeu.nom, bailleur, *ligne) for ligne in lignes],
+            )
         if bailleur is not None:
             self.con.execute(
                 "insert or replace into raw.bailleurs values (?, ?, ?)",
-                [bailleur, livraison.config.libelle or bailleur, f"bailleurs/{bailleur}"])
+                [bailleur, livraison.config.libelle or bailleur, f"bailleurs/{bailleur}"],
+            )
 
     # -- one file --------------------------------------------------------------------------
     def charger_fichier(self, livraison: Livraison, chemin: Path, sha: str) -> RapportFichier:
@@ -214,7 +266,8 @@ class Chargeur:
         feuille, entete, autres = self._choisir_feuille(rel, feuilles, dico, livraison)
         ou = rel + (f", feuille « {feuille.nom} »" if feuille.nom else "")
         numero_entete = (feuille.numeros or [0] * len(feuille.lignes))[entete.index] or (
-            feuille.premiere_ligne + entete.index)
+            feuille.premiere_ligne + entete.index
+        )
         verifier_entete(entete, dico, ou, livraison.fichier_config, numero_entete)
         decoupage = decouper(feuille, entete)
         if not decoupage.numeros:
@@ -230,18 +283,24 @@ class Chargeur:
             rapport.message = f"feuille(s) sans données ignorée(s) : {', '.join(autres)}"
         return rapport
 
-    def _choisir_feuille(self, rel: str, feuilles: list[Feuille], dico: Dictionnaire,
-                         livraison: Livraison) -> tuple[Feuille, Entete, list[str]]:
+    def _choisir_feuille(
+        self, rel: str, feuilles: list[Feuille], dico: Dictionnaire, livraison: Livraison
+    ) -> tuple[Feuille, Entete, list[str]]:
         noms = [f.nom for f in feuilles]
         if livraison.config.feuille:
             for f in feuilles:
                 if f.nom == livraison.config.feuille:
                     entete = detecter_entete(f.lignes, dico)
                     if entete is None:
-                        raise ErreurFichier(f"{rel}, feuille « {f.nom} »", self._sans_entete(f, dico))
+                        raise ErreurFichier(
+                            f"{rel}, feuille « {f.nom} »", self._sans_entete(f, dico)
+                        )
                     return f, entete, []
-            raise ErreurFichier(rel, f"feuille « {livraison.config.feuille} » (déclarée dans "
-                                f"{livraison.fichier_config}) introuvable ; feuilles : {noms}")
+            raise ErreurFichier(
+                rel,
+                f"feuille « {livraison.config.feuille} » (déclarée dans "
+                f"{livraison.fichier_config}) introuvable ; feuilles : {noms}",
+            )
         if all(not f.lignes for f in feuilles):
             raise ErreurFichier(rel, "le fichier ne contient aucune donnée (feuilles vides)")
         analyses = [(f, detecter_entete(f.lignes, dico)) for f in feuilles]
@@ -249,9 +308,11 @@ class Chargeur:
         completes = [(f, e) for f, e in trouvees if not champs_manquants(e, dico)]
         if len(completes) > 1:
             raise ErreurFichier(
-                rel, "plusieurs feuilles contiennent un tableau de logements : "
+                rel,
+                "plusieurs feuilles contiennent un tableau de logements : "
                 + ", ".join(f"« {f.nom} »" for f, _ in completes)
-                + f" ; indiquez laquelle charger dans {livraison.fichier_config} (feuille: ...)")
+                + f" ; indiquez laquelle charger dans {livraison.fichier_config} (feuille: ...)",
+            )
         if completes:
             f, e = completes[0]
             return f, e, [x.nom for x in feuilles if x is not f and x.nom]
@@ -259,8 +320,9 @@ class Chargeur:
             f, e = max(trouvees, key=lambda fe: len(fe[1].champs))
             return f, e, []  # verifier_entete will name the missing columns
         f = next(x for x in feuilles if x.lignes)
-        raise ErreurFichier(rel + (f", feuille « {f.nom} »" if f.nom else ""),
-                            self._sans_entete(f, dico))
+        raise ErreurFichier(
+            rel + (f", feuille « {f.nom} »" if f.nom else ""), self._sans_entete(f, dico)
+        )
 
     @staticmethod
     def _sans_entete(f: Feuille, dico: Dictionnaire) -> str:
@@ -272,8 +334,16 @@ class Chargeur:
             "dans correspondances.yml"
         )
 
-    def _deposer(self, lot: pa.Table, livraison: Livraison, dico: Dictionnaire, entete: Entete,
-                 rel: str, feuille: Feuille, sha: str) -> None:
+    def _deposer(
+        self,
+        lot: pa.Table,
+        livraison: Livraison,
+        dico: Dictionnaire,
+        entete: Entete,
+        rel: str,
+        feuille: Feuille,
+        sha: str,
+    ) -> None:
         con, jeu = self.con, livraison.jeu
         con.execute("drop table if exists _lot")
         con.execute("drop table if exists _valeurs")
@@ -289,17 +359,27 @@ class Chargeur:
         autres = None
         if con.execute(
             f"select count(*) from {entrepot.table_jeu(jeu)} where bailleur is not distinct from ?",
-            [livraison.bailleur]).fetchone()[0]:
-            filtre = "is null" if livraison.bailleur is None else f"= '{livraison.bailleur.replace(chr(39), chr(39) * 2)}'"
-            autres = (f"select {jeu.cle}, fichier, ligne_source from {entrepot.table_jeu(jeu)} "
-                      f"where bailleur {filtre}")
+            [livraison.bailleur],
+        ).fetchone()[0]:
+            filtre = (
+                "is null"
+                if livraison.bailleur is None
+                else f"= '{livraison.bailleur.replace(chr(39), chr(39) * 2)}'"
+            )
+            autres = (
+                f"select {jeu.cle}, fichier, ligne_source from {entrepot.table_jeu(jeu)} "
+                f"where bailleur {filtre}"
+            )
         ctx = Contexte(
-            jeu=jeu, libelles={c: entete.libelles[c] for c in entete.champs},
+            jeu=jeu,
+            libelles={c: entete.libelles[c] for c in entete.champs},
             fichier_config=livraison.fichier_config,
             date_reference=self.etude.date_reference.isoformat(),
             occupants_par_piece=self.etude.occupants_par_piece,
             marge_occupants=self.etude.marge_occupants,
-            rpls_disponible=rpls and jeu is OPS, autres_lignes=autres)
+            rpls_disponible=rpls and jeu is OPS,
+            autres_lignes=autres,
+        )
         con.execute(f"create temp table _anomalies as {requete_anomalies(ctx)}")
         lignage = [self.load_id, livraison.bailleur, rel, feuille.nom, sha]
         champs = ", ".join(jeu.noms)
@@ -308,73 +388,143 @@ class Chargeur:
             f"ligne_source, fichier_sha256, millesime, charge_le, {champs}) "
             f"select ?, ?, ?, ?, ligne, ?, ?, ?, {champs} from _lot where ligne not in "
             f"(select ligne from _anomalies where gravite = '{REJET}') order by ligne",
-            [*lignage, self.etude.millesime, self.maintenant])
+            [*lignage, self.etude.millesime, self.maintenant],
+        )
         con.execute(
             "insert into raw.quarantaine select ?, ?, ?, ?, ?, l.ligne, ?, a.raisons, a.messages, "
             "to_json(l) from _lot l join (select ligne, string_agg(distinct code_raison, ',' "
             "order by code_raison) as raisons, string_agg(message, ' ; ' order by code_raison) "
             f"as messages from _anomalies where gravite = '{REJET}' group by ligne) a "
             "on a.ligne = l.ligne order by l.ligne",
-            [self.load_id, jeu.nom, livraison.bailleur, rel, feuille.nom, sha])
+            [self.load_id, jeu.nom, livraison.bailleur, rel, feuille.nom, sha],
+        )
         con.execute(
             "insert into raw.anomalies select ?, ?, ?, ?, ?, ligne, ?, gravite, code_raison, "
             "champ, colonne_source, valeur, message from _anomalies order by ligne, code_raison",
-            [self.load_id, jeu.nom, livraison.bailleur, rel, feuille.nom, sha])
+            [self.load_id, jeu.nom, livraison.bailleur, rel, feuille.nom, sha],
+        )
 
-    def _rapport(self, livraison: Livraison, rel: str, feuille: Feuille, sha: str,
-                 decoupage, entete: Entete) -> RapportFichier:
+    def _rapport(
+        self, livraison: Livraison, rel: str, feuille: Feuille, sha: str, decoupage, entete: Entete
+    ) -> RapportFichier:
         con = self.con
-        quarantaine = dict(con.execute(
-            f"select code_raison, count(distinct ligne) from _anomalies where gravite = '{REJET}' "
-            "group by 1 order by 1").fetchall())
-        avertissements = dict(con.execute(
-            f"select code_raison, count(*) from _anomalies where gravite <> '{REJET}' "
-            "group by 1 order by 1").fetchall())
+        quarantaine = dict(
+            con.execute(
+                f"select code_raison, count(distinct ligne) from _anomalies where gravite = '{REJET}' "
+                "group by 1 order by 1"
+            ).fetchall()
+        )
+        avertissements = dict(
+            con.execute(
+                f"select code_raison, count(*) from _anomalies where gravite <> '{REJET}' "
+                "group by 1 order by 1"
+            ).fetchall()
+        )
         nb_quarantaine = con.execute(
-            f"select count(distinct ligne) from _anomalies where gravite = '{REJET}'").fetchone()[0]
+            f"select count(distinct ligne) from _anomalies where gravite = '{REJET}'"
+        ).fetchone()[0]
         ignorees = dict(sorted(Counter(r for _, r, _ in decoupage.ignorees).items()))
         if decoupage.ignorees:
             con.executemany(
                 "insert into raw.lignes_ignorees values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(self.load_id, livraison.jeu.nom, livraison.bailleur, rel, feuille.nom, n, sha,
-                  r, apercu) for n, r, apercu in decoupage.ignorees])
+                [
+                    (
+                        self.load_id,
+                        livraison.jeu.nom,
+                        livraison.bailleur,
+                        rel,
+                        feuille.nom,
+                        n,
+                        sha,
+                        r,
+                        apercu,
+                    )
+                    for n, r, apercu in decoupage.ignorees
+                ],
+            )
         rapport = RapportFichier(
-            fichier=rel, jeu=livraison.jeu.nom, bailleur=livraison.bailleur, statut="charge",
-            feuille=feuille.nom, sha256=sha, rows_read=decoupage.lignes_lues,
-            rows_loaded=len(decoupage.numeros) - nb_quarantaine, rows_quarantined=nb_quarantaine,
-            rows_skipped=len(decoupage.ignorees), quarantaine=quarantaine, ignorees=ignorees,
-            avertissements=avertissements, colonnes_ignorees=entete.ignorees)
+            fichier=rel,
+            jeu=livraison.jeu.nom,
+            bailleur=livraison.bailleur,
+            statut="charge",
+            feuille=feuille.nom,
+            sha256=sha,
+            rows_read=decoupage.lignes_lues,
+            rows_loaded=len(decoupage.numeros) - nb_quarantaine,
+            rows_quarantined=nb_quarantaine,
+            rows_skipped=len(decoupage.ignorees),
+            quarantaine=quarantaine,
+            ignorees=ignorees,
+            avertissements=avertissements,
+            colonnes_ignorees=entete.ignorees,
+        )
         for table in ("_lot", "_valeurs", "_anomalies"):
             con.execute(f"drop table if exists {table}")
         return rapport
 
-    def _ecrire_fichier(self, livraison: Livraison, chemin: Path, rel: str, feuille: Feuille,
-                        sha: str) -> None:
+    def _ecrire_fichier(
+        self, livraison: Livraison, chemin: Path, rel: str, feuille: Feuille, sha: str
+    ) -> None:
         self.con.execute(
             "insert into raw.fichiers values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, "
             "null, null, null)",
-            [sha, livraison.jeu.nom, livraison.bailleur, rel, chemin.name, feuille.nom,
-             self.etude.millesime, chemin.stat().st_size, feuille.encodage, feuille.separateur,
-             livraison.config.empreinte, self.load_id, self.maintenant])
+            [
+                sha,
+                livraison.jeu.nom,
+                livraison.bailleur,
+                rel,
+                chemin.name,
+                feuille.nom,
+                self.etude.millesime,
+                chemin.stat().st_size,
+                feuille.encodage,
+                feuille.separateur,
+                livraison.config.empreinte,
+                self.load_id,
+                self.maintenant,
+            ],
+        )
 
     def enregistrer_rapport(self, rapports: list[RapportFichier]) -> None:
         for r in rapports:
             self.con.execute(
                 "insert into raw.rapport_chargement values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [self.load_id, r.jeu, r.bailleur, r.fichier, r.feuille, r.sha256, r.statut,
-                 r.rows_read, r.rows_loaded, r.rows_quarantined, r.rows_skipped,
-                 sum(r.avertissements.values()),
-                 json.dumps({"quarantaine": r.quarantaine, "ignorees": r.ignorees,
-                             "avertissements": r.avertissements}, ensure_ascii=False),
-                 json.dumps(r.colonnes_ignorees, ensure_ascii=False), r.message])
+                [
+                    self.load_id,
+                    r.jeu,
+                    r.bailleur,
+                    r.fichier,
+                    r.feuille,
+                    r.sha256,
+                    r.statut,
+                    r.rows_read,
+                    r.rows_loaded,
+                    r.rows_quarantined,
+                    r.rows_skipped,
+                    sum(r.avertissements.values()),
+                    json.dumps(
+                        {
+                            "quarantaine": r.quarantaine,
+                            "ignorees": r.ignorees,
+                            "avertissements": r.avertissements,
+                        },
+                        ensure_ascii=False,
+                    ),
+                    json.dumps(r.colonnes_ignorees, ensure_ascii=False),
+                    r.message,
+                ],
+            )
 
 
 def nouvel_identifiant() -> str:
     return dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
-def charger(etude: Etude, operateur: str | None = None,
-            progression: Callable[[str, int], None] | None = None) -> ResultatChargement:
+def charger(
+    etude: Etude,
+    operateur: str | None = None,
+    progression: Callable[[str, int], None] | None = None,
+) -> ResultatChargement:
     """Load every new file of the study; all or nothing."""
     remarques: list[str] = []
     livraisons = lister_livraisons(etude, remarques)  # mapping errors surface before any write
@@ -391,15 +541,29 @@ def charger(etude: Etude, operateur: str | None = None,
         chargeur.enregistrer_rapport(rapports)
         con.execute(
             "insert into raw.chargements values (?, ?, ?, ?, ?, 'load', 'reussi', ?)",
-            [load_id, debut, dt.datetime.now().replace(microsecond=0), operateur, etude.nom,
-             f"{sum(r.statut == 'charge' for r in rapports)} fichier(s) chargé(s)"])
+            [
+                load_id,
+                debut,
+                dt.datetime.now().replace(microsecond=0),
+                operateur,
+                etude.nom,
+                f"{sum(r.statut == 'charge' for r in rapports)} fichier(s) chargé(s)",
+            ],
+        )
         con.execute("commit")
     except BaseException as exc:
         con.execute("rollback")
         con.execute(
             "insert into raw.chargements values (?, ?, ?, ?, ?, 'load', 'echec', ?)",
-            [load_id, debut, dt.datetime.now().replace(microsecond=0), operateur, etude.nom,
-             str(exc)[:2000]])
+            [
+                load_id,
+                debut,
+                dt.datetime.now().replace(microsecond=0),
+                operateur,
+                etude.nom,
+                str(exc)[:2000],
+            ],
+        )
         con.close()
         raise
     con.close()

@@ -33,8 +33,9 @@ def main() -> None:
 @click.option("--libelle-epci", default="EPCI à renseigner")
 @click.option("--millesime", default=2022, type=int, help="Année de l'enquête OPS.")
 @click.option("--operateur", default="à renseigner", help="Personne en charge du traitement.")
-def init(dossier: Path, nom: str, code_epci: str, libelle_epci: str, millesime: int,
-         operateur: str) -> None:
+def init(
+    dossier: Path, nom: str, code_epci: str, libelle_epci: str, millesime: int, operateur: str
+) -> None:
     """Crée le dossier d'une nouvelle étude (etude.yml, bailleurs/, referentiels/...)."""
     from .etude import initialiser_etude
 
@@ -42,14 +43,17 @@ def init(dossier: Path, nom: str, code_epci: str, libelle_epci: str, millesime: 
         chemin = initialiser_etude(dossier, nom, code_epci, libelle_epci, millesime, operateur)
     except ErreurPeuplement as exc:
         _echec(exc)
-    console.print(f"Étude créée : {chemin}. Déposez les fichiers de chaque bailleur dans "
-                  f"{dossier}/bailleurs/<CODE>/ et les référentiels dans {dossier}/referentiels/, "
-                  f"puis lancez « peuplement load --etude {dossier} ».")
+    console.print(
+        f"Étude créée : {chemin}. Déposez les fichiers de chaque bailleur dans "
+        f"{dossier}/bailleurs/<CODE>/ et les référentiels dans {dossier}/referentiels/, "
+        f"puis lancez « peuplement load --etude {dossier} »."
+    )
 
 
 @main.command()
-@click.option("--etude", "dossier", required=True, type=click.Path(path_type=Path),
-              help="Dossier de l'étude.")
+@click.option(
+    "--etude", "dossier", required=True, type=click.Path(path_type=Path), help="Dossier de l'étude."
+)
 @click.option("--operateur", default=None, help="Opérateur (par défaut celui d'etude.yml).")
 @click.option("--json", "en_json", is_flag=True, help="Affiche le rapprochement en JSON.")
 def load(dossier: Path, operateur: str | None, en_json: bool) -> None:
@@ -61,8 +65,13 @@ def load(dossier: Path, operateur: str | None, en_json: bool) -> None:
 
     try:
         etude = charger_etude(dossier)
-        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                      console=console, transient=True) as barre:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as barre:
             tache = barre.add_task("Chargement", total=None)
 
             def progression(nom: str, _octets: int) -> None:
@@ -80,8 +89,13 @@ def load(dossier: Path, operateur: str | None, en_json: bool) -> None:
 
 @main.command()
 @click.argument("dossier", type=click.Path(path_type=Path))
-@click.option("--logements", default=20_000, show_default=True, type=int,
-              help="Nombre de logements du parc synthétique.")
+@click.option(
+    "--logements",
+    default=20_000,
+    show_default=True,
+    type=int,
+    help="Nombre de logements du parc synthétique.",
+)
 @click.option("--graine", default=2022, show_default=True, type=int, help="Graine aléatoire.")
 @click.option("--force", is_flag=True, help="Remplace un dossier de démonstration existant.")
 def demo(dossier: Path, logements: int, graine: int, force: bool) -> None:

@@ -70,8 +70,15 @@ class Contexte:
     autres_lignes: str | None = None  # SQL of the same source's rows kept from other files
 
 
-def _anomalie(ctx: Contexte, champ: str | None, gravite: str, code: str, condition: str,
-              message: str, valeur: str | None = None) -> str:
+def _anomalie(
+    ctx: Contexte,
+    champ: str | None,
+    gravite: str,
+    code: str,
+    condition: str,
+    message: str,
+    valeur: str | None = None,
+) -> str:
     colonne = q(ctx.libelles.get(champ, champ)) if champ else "null"
     valeur = valeur or (champ if champ else "null")
     return (
@@ -93,47 +100,115 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
     bornes = f"entre {c.minimum:g} et {c.maximum:g}" if c.minimum is not None else ""
     sorties = []
     if c.valeur_obligatoire:
-        sorties.append(_anomalie(ctx, f, REJET, "VALEUR_MANQUANTE", f"{f} is null",
-                                 f"{p} || {q(f'valeur obligatoire absente ({c.libelle})')}"))
+        sorties.append(
+            _anomalie(
+                ctx,
+                f,
+                REJET,
+                "VALEUR_MANQUANTE",
+                f"{f} is null",
+                f"{p} || {q(f'valeur obligatoire absente ({c.libelle})')}",
+            )
+        )
     if c.type == "entier":
-        sorties.append(_anomalie(
-            ctx, f, REJET, "NOMBRE_INVALIDE",
-            f"{f} is not null and not regexp_full_match({f}, {q(ENTIER)})",
-            f"{p} || {val} || {q(f' n’est pas un nombre entier (attendu : {c.libelle}, {bornes})')}"))
-        sorties.append(_anomalie(
-            ctx, f, REJET, "HORS_BORNES",
-            f"{sql_entier(f)} not between {c.minimum:g} and {c.maximum:g}",
-            f"{p} || {val} || {q(f' hors bornes (attendu : {bornes})')}"))
+        sorties.append(
+            _anomalie(
+                ctx,
+                f,
+                REJET,
+                "NOMBRE_INVALIDE",
+                f"{f} is not null and not regexp_full_match({f}, {q(ENTIER)})",
+                f"{p} || {val} || {q(f' n’est pas un nombre entier (attendu : {c.libelle}, {bornes})')}",
+            )
+        )
+        sorties.append(
+            _anomalie(
+                ctx,
+                f,
+                REJET,
+                "HORS_BORNES",
+                f"{sql_entier(f)} not between {c.minimum:g} and {c.maximum:g}",
+                f"{p} || {val} || {q(f' hors bornes (attendu : {bornes})')}",
+            )
+        )
     elif c.type == "decimal":
-        sorties.append(_anomalie(
-            ctx, f, REJET, "NOMBRE_INVALIDE", f"{f} is not null and {sql_decimal(f)} is null",
-            f"{p} || {val} || {q(f' n’est pas un nombre (attendu : {c.libelle}, {bornes})')}"))
-        sorties.append(_anomalie(
-            ctx, f, REJET, "HORS_BORNES", f"{sql_decimal(f)} not between {c.minimum:g} and {c.maximum:g}",
-            f"{p} || {val} || {q(f' hors bornes (attendu : {bornes})')}"))
+        sorties.append(
+            _anomalie(
+                ctx,
+                f,
+                REJET,
+                "NOMBRE_INVALIDE",
+                f"{f} is not null and {sql_decimal(f)} is null",
+                f"{p} || {val} || {q(f' n’est pas un nombre (attendu : {c.libelle}, {bornes})')}",
+            )
+        )
+        sorties.append(
+            _anomalie(
+                ctx,
+                f,
+                REJET,
+                "HORS_BORNES",
+                f"{sql_decimal(f)} not between {c.minimum:g} and {c.maximum:g}",
+                f"{p} || {val} || {q(f' hors bornes (attendu : {bornes})')}",
+            )
+        )
     elif c.type == "liste_entiers":
         motif = f"({ENTIER};)*{ENTIER}"
-        sorties.append(_anomalie(
-            ctx, f, REJET, "NOMBRE_INVALIDE", f"{f} is not null and not regexp_full_match({f}, {q(motif)})",
-            f"{p} || {val} || {q(' : chaque âge doit être un nombre entier')}"))
+        sorties.append(
+            _anomalie(
+                ctx,
+                f,
+                REJET,
+                "NOMBRE_INVALIDE",
+                f"{f} is not null and not regexp_full_match({f}, {q(motif)})",
+                f"{p} || {val} || {q(' : chaque âge doit être un nombre entier')}",
+            )
+        )
         maxi = f"list_max(list_transform(string_split({f}, ';'), x -> {sql_entier('x')}))"
-        sorties.append(_anomalie(
-            ctx, f, REJET, "HORS_BORNES", f"{maxi} > {c.maximum:g}",
-            f"{p} || {val} || {q(f' : âge hors bornes (attendu : {bornes})')}"))
+        sorties.append(
+            _anomalie(
+                ctx,
+                f,
+                REJET,
+                "HORS_BORNES",
+                f"{maxi} > {c.maximum:g}",
+                f"{p} || {val} || {q(f' : âge hors bornes (attendu : {bornes})')}",
+            )
+        )
     elif c.type == "date":
-        sorties.append(_anomalie(
-            ctx, f, REJET, "DATE_INVALIDE", f"{f} is not null and {sql_date(f)} is null",
-            f"{p} || {val} || {q(' n’est pas une date (attendu : JJ/MM/AAAA, AAAA-MM-JJ ou date Excel)')}"))
-        sorties.append(_anomalie(
-            ctx, f, AVERTISSEMENT, "DATE_POSTERIEURE", f"{sql_date(f)} > date {q(ctx.date_reference)}",
-            f"{p} || {val} || {q(f' est postérieure à la date de référence {ctx.date_reference}')}"))
+        sorties.append(
+            _anomalie(
+                ctx,
+                f,
+                REJET,
+                "DATE_INVALIDE",
+                f"{f} is not null and {sql_date(f)} is null",
+                f"{p} || {val} || {q(' n’est pas une date (attendu : JJ/MM/AAAA, AAAA-MM-JJ ou date Excel)')}",
+            )
+        )
+        sorties.append(
+            _anomalie(
+                ctx,
+                f,
+                AVERTISSEMENT,
+                "DATE_POSTERIEURE",
+                f"{sql_date(f)} > date {q(ctx.date_reference)}",
+                f"{p} || {val} || {q(f' est postérieure à la date de référence {ctx.date_reference}')}",
+            )
+        )
     elif c.type == "code":
         attendus = ", ".join(codes_par_variable()[c.variable].values())
-        sorties.append(_anomalie(
-            ctx, f, REJET, "CODE_INCONNU",
-            f"{f} is not null and not exists (select 1 from _valeurs v where v.champ = {q(f)} "
-            f"and v.cle = {sql_normaliser_valeur(f)})",
-            f"{p} || {val} || {q(f' non reconnue pour « {c.libelle} » ; valeurs attendues : {attendus} ; sinon ajoutez la correspondance dans {ctx.fichier_config} (valeurs: {f}:)')}"))
+        sorties.append(
+            _anomalie(
+                ctx,
+                f,
+                REJET,
+                "CODE_INCONNU",
+                f"{f} is not null and not exists (select 1 from _valeurs v where v.champ = {q(f)} "
+                f"and v.cle = {sql_normaliser_valeur(f)})",
+                f"{p} || {val} || {q(f' non reconnue pour « {c.libelle} » ; valeurs attendues : {attendus} ; sinon ajoutez la correspondance dans {ctx.fichier_config} (valeurs: {f}:)')}",
+            )
+        )
     return sorties
 
 
@@ -170,36 +245,72 @@ def _controles_ops(ctx: Contexte) -> list[str]:
     colonnes = set(ctx.libelles)
     sorties = []
     if "repondu" in colonnes:
-        sorties.append(_anomalie(
-            ctx, "repondu", REJET, "VALEUR_MANQUANTE",
-            f"{code('occupation')} in ('loue', 'loue_tiers') and {code('repondu')} is null "
-            "and repondu is null",
-            f"{_prefixe(ctx, 'repondu')} || 'valeur absente alors que le logement est occupé (attendu : oui ou non)'"))
+        sorties.append(
+            _anomalie(
+                ctx,
+                "repondu",
+                REJET,
+                "VALEUR_MANQUANTE",
+                f"{code('occupation')} in ('loue', 'loue_tiers') and {code('repondu')} is null "
+                "and repondu is null",
+                f"{_prefixe(ctx, 'repondu')} || 'valeur absente alors que le logement est occupé (attendu : oui ou non)'",
+            )
+        )
     if {"nb_enfants", "nb_occupants"} <= colonnes:
         enf, occ = sql_entier("nb_enfants"), sql_entier("nb_occupants")
-        sorties.append(_anomalie(
-            ctx, "nb_enfants", REJET, "INCOHERENCE", f"{occ} > 0 and {enf} >= {occ}",
-            f"{_prefixe(ctx, 'nb_enfants')} || {enf} || ' enfant(s) pour ' || {occ} "
-            "|| ' occupant(s) : le nombre d’enfants doit être inférieur au nombre d’occupants'"))
-    actifs = [c for c in ("nb_emploi_stable", "nb_emploi_precaire", "nb_chomeurs", "nb_sans_emploi")
-              if c in colonnes]
+        sorties.append(
+            _anomalie(
+                ctx,
+                "nb_enfants",
+                REJET,
+                "INCOHERENCE",
+                f"{occ} > 0 and {enf} >= {occ}",
+                f"{_prefixe(ctx, 'nb_enfants')} || {enf} || ' enfant(s) pour ' || {occ} "
+                "|| ' occupant(s) : le nombre d’enfants doit être inférieur au nombre d’occupants'",
+            )
+        )
+    actifs = [
+        c
+        for c in ("nb_emploi_stable", "nb_emploi_precaire", "nb_chomeurs", "nb_sans_emploi")
+        if c in colonnes
+    ]
     if actifs and {"nb_enfants", "nb_occupants"} <= colonnes:
         somme = " + ".join(f"coalesce({sql_entier(c)}, 0)" for c in actifs)
         majeurs = f"({sql_entier('nb_occupants')} - coalesce({sql_entier('nb_enfants')}, 0))"
-        sorties.append(_anomalie(
-            ctx, actifs[0], AVERTISSEMENT, "ACTIVITE_INCOHERENTE", f"{somme} > {majeurs}",
-            f"'ligne ' || ligne || ' : ' || ({somme}) || ' majeur(s) classé(s) par activité pour ' "
-            f"|| {majeurs} || ' majeur(s) dans le ménage'"))
+        sorties.append(
+            _anomalie(
+                ctx,
+                actifs[0],
+                AVERTISSEMENT,
+                "ACTIVITE_INCOHERENTE",
+                f"{somme} > {majeurs}",
+                f"'ligne ' || ligne || ' : ' || ({somme}) || ' majeur(s) classé(s) par activité pour ' "
+                f"|| {majeurs} || ' majeur(s) dans le ménage'",
+            )
+        )
     if "id_rpls" in colonnes:
-        sorties.append(_anomalie(
-            ctx, "id_rpls", AVERTISSEMENT, "RPLS_MANQUANT", "id_rpls is null",
-            f"{_prefixe(ctx, 'id_rpls')} || 'identifiant RPLS absent : le logement sera rattaché à la "
-            "commune déclarée par le bailleur'"))
+        sorties.append(
+            _anomalie(
+                ctx,
+                "id_rpls",
+                AVERTISSEMENT,
+                "RPLS_MANQUANT",
+                "id_rpls is null",
+                f"{_prefixe(ctx, 'id_rpls')} || 'identifiant RPLS absent : le logement sera rattaché à la "
+                "commune déclarée par le bailleur'",
+            )
+        )
         if ctx.rpls_disponible:
-            sorties.append(_anomalie(
-                ctx, "id_rpls", AVERTISSEMENT, "ABSENT_RPLS",
-                "id_rpls is not null and id_rpls not in (select id_rpls from raw.rpls_logements)",
-                f"{_prefixe(ctx, 'id_rpls')} || '« ' || id_rpls || ' » absent du référentiel RPLS chargé'"))
+            sorties.append(
+                _anomalie(
+                    ctx,
+                    "id_rpls",
+                    AVERTISSEMENT,
+                    "ABSENT_RPLS",
+                    "id_rpls is not null and id_rpls not in (select id_rpls from raw.rpls_logements)",
+                    f"{_prefixe(ctx, 'id_rpls')} || '« ' || id_rpls || ' » absent du référentiel RPLS chargé'",
+                )
+            )
             if "nb_occupants" in colonnes:
                 pieces = sql_entier("r.nbpiece")
                 occ = sql_entier("l.nb_occupants")

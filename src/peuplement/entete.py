@@ -64,9 +64,7 @@ def detecter_entete(lignes: list[list], dico: Dictionnaire) -> Entete | None:
 
 
 def champs_manquants(entete: Entete, dico: Dictionnaire) -> list[str]:
-    return [
-        c.nom for c in dico.jeu.champs if c.colonne_obligatoire and c.nom not in entete.champs
-    ]
+    return [c.nom for c in dico.jeu.champs if c.colonne_obligatoire and c.nom not in entete.champs]
 
 
 def verifier_entete(
@@ -79,7 +77,7 @@ def verifier_entete(
             ou,
             f"les colonnes « {premier} » et « {second} » correspondent toutes deux au champ "
             f"« {champ} » ; indiquez laquelle ignorer dans {fichier_config} "
-            f"(colonnes: {{\"{second}\": ignorer}})",
+            f'(colonnes: {{"{second}": ignorer}})',
         )
     manquants = champs_manquants(entete, dico)
     if not manquants:
@@ -92,7 +90,7 @@ def verifier_entete(
         conseil = f" ; en-tête proche : « {proches[0]} »" if proches else ""
         details.append(f"« {champ.libelle} » (champ {nom}){conseil}")
     exemple = _entetes_proches(manquants[0], entete.ignorees, dico)
-    ajout = f"colonnes: {{\"{exemple[0] if exemple else '<en-tête>'}\": {manquants[0]}}}"
+    ajout = f'colonnes: {{"{exemple[0] if exemple else "<en-tête>"}": {manquants[0]}}}'
     raise ErreurFichier(
         ou,
         f"en-tête ligne {numero}  : colonne(s) obligatoire(s) absente(s) : "

@@ -66,13 +66,17 @@ class Etude:
 
     @property
     def chemin_base(self) -> Path:
-        return Path(os.environ.get("PEUPLEMENT_DB") or self.dossier / "entrepot" / "peuplement.duckdb")
+        return Path(
+            os.environ.get("PEUPLEMENT_DB") or self.dossier / "entrepot" / "peuplement.duckdb"
+        )
 
     def bailleurs(self) -> list[str]:
         if not self.dossier_bailleurs.is_dir():
             return []
         return sorted(
-            p.name for p in self.dossier_bailleurs.iterdir() if p.is_dir() and not p.name.startswith(".")
+            p.name
+            for p in self.dossier_bailleurs.iterdir()
+            if p.is_dir() and not p.name.startswith(".")
         )
 
 
@@ -113,7 +117,9 @@ def charger_etude(dossier: Path) -> Etude:
         raise ErreurConfiguration(f"{chemin} : YAML illisible ({exc})") from exc
     manquantes = [c for c in ("etude", "epci", "millesime", "operateur") if not d.get(c)]
     if manquantes:
-        raise ErreurConfiguration(f"{chemin} : clé(s) obligatoire(s) absente(s) : {', '.join(manquantes)}")
+        raise ErreurConfiguration(
+            f"{chemin} : clé(s) obligatoire(s) absente(s) : {', '.join(manquantes)}"
+        )
     epci = d["epci"] if isinstance(d["epci"], dict) else {}
     if not epci.get("code"):
         raise ErreurConfiguration(f"{chemin} : « epci: code: » est obligatoire")
@@ -135,10 +141,14 @@ def charger_etude(dossier: Path) -> Etude:
         code_epci=str(epci["code"]),
         libelle_epci=str(epci.get("libelle") or epci["code"]),
         millesime=millesime,
-        date_reference=_date(d.get("date_reference") or f"{millesime}-01-01", "date_reference", chemin),
+        date_reference=_date(
+            d.get("date_reference") or f"{millesime}-01-01", "date_reference", chemin
+        ),
         operateur=str(d["operateur"]),
         liste_qpv=int(d.get("liste_qpv") or 2015),
-        fin_convention=_date(convention["fin"], "convention.fin", chemin) if convention.get("fin") else None,
+        fin_convention=_date(convention["fin"], "convention.fin", chemin)
+        if convention.get("fin")
+        else None,
         prolongation_mois=prolongation,
         effectif_minimum=int(seuils.get("effectif_minimum", 11)),
         taux_reponse_minimum=float(seuils.get("taux_reponse_minimum", 0.60)),
@@ -167,8 +177,13 @@ def initialiser_etude(
         (dossier / sous).mkdir(parents=True, exist_ok=True)
     chemin.write_text(
         MODELE_ETUDE.format(
-            nom=nom, code_epci=code_epci, libelle_epci=libelle_epci, millesime=millesime,
-            signature=signature, fin=fin, operateur=operateur,
+            nom=nom,
+            code_epci=code_epci,
+            libelle_epci=libelle_epci,
+            millesime=millesime,
+            signature=signature,
+            fin=fin,
+            operateur=operateur,
         ),
         encoding="utf-8",
     )

@@ -15,7 +15,9 @@ Ligne = Sequence[object]  # str (written as text, even "12"), int, float, bool, 
 
 
 def ecrire_xlsx(chemin: Path, feuilles: dict[str, Iterable[Ligne]]) -> None:
-    classeur = xlsxwriter.Workbook(str(chemin), {"constant_memory": True, "strings_to_numbers": False})
+    classeur = xlsxwriter.Workbook(
+        str(chemin), {"constant_memory": True, "strings_to_numbers": False}
+    )
     format_date = classeur.add_format({"num_format": "dd/mm/yyyy"})
     gras = classeur.add_format({"bold": True})
     for nom, lignes in feuilles.items():
@@ -55,21 +57,30 @@ def _cellule_ods(v: object) -> str:
         return "<table:table-cell/>"
     if isinstance(v, bool):
         b = "true" if v else "false"
-        return (f'<table:table-cell office:value-type="boolean" office:boolean-value="{b}">'
-                f"<text:p>{'VRAI' if v else 'FAUX'}</text:p></table:table-cell>")
+        return (
+            f'<table:table-cell office:value-type="boolean" office:boolean-value="{b}">'
+            f"<text:p>{'VRAI' if v else 'FAUX'}</text:p></table:table-cell>"
+        )
     if isinstance(v, dt.date):
-        return (f'<table:table-cell office:value-type="date" office:date-value="{v.isoformat()}">'
-                f"<text:p>{v:%d/%m/%Y}</text:p></table:table-cell>")
+        return (
+            f'<table:table-cell office:value-type="date" office:date-value="{v.isoformat()}">'
+            f"<text:p>{v:%d/%m/%Y}</text:p></table:table-cell>"
+        )
     if isinstance(v, int | float):
-        return (f'<table:table-cell office:value-type="float" office:value="{v}">'
-                f"<text:p>{v}</text:p></table:table-cell>")
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{v}">'
+            f"<text:p>{v}</text:p></table:table-cell>"
+        )
     return f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
 
 
 def ecrire_ods(chemin: Path, feuilles: dict[str, Iterable[Ligne]]) -> None:
     with zipfile.ZipFile(chemin, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
-                   compress_type=zipfile.ZIP_STORED)
+        z.writestr(
+            zipfile.ZipInfo("mimetype"),
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
         z.writestr("META-INF/manifest.xml", _MANIFESTE, compress_type=zipfile.ZIP_DEFLATED)
         with z.open("content.xml", "w", force_zip64=True) as contenu:
             contenu.write(_ENTETE_ODS.encode())
@@ -77,8 +88,11 @@ def ecrire_ods(chemin: Path, feuilles: dict[str, Iterable[Ligne]]) -> None:
                 contenu.write(f'<table:table table:name="{escape(nom)}">'.encode())
                 tampon = []
                 for ligne in lignes:
-                    tampon.append("<table:table-row>" + "".join(_cellule_ods(v) for v in ligne)
-                                  + "</table:table-row>")
+                    tampon.append(
+                        "<table:table-row>"
+                        + "".join(_cellule_ods(v) for v in ligne)
+                        + "</table:table-row>"
+                    )
                     if len(tampon) >= 2000:
                         contenu.write("".join(tampon).encode())
                         tampon = []
@@ -86,8 +100,13 @@ def ecrire_ods(chemin: Path, feuilles: dict[str, Iterable[Ligne]]) -> None:
             contenu.write(b"</office:spreadsheet></office:body></office:document-content>")
 
 
-def ecrire_csv(chemin: Path, lignes: Iterable[Ligne], separateur: str = ",",
-               encodage: str = "utf-8", virgule_decimale: bool = False) -> None:
+def ecrire_csv(
+    chemin: Path,
+    lignes: Iterable[Ligne],
+    separateur: str = ",",
+    encodage: str = "utf-8",
+    virgule_decimale: bool = False,
+) -> None:
     def texte(v: object) -> str:
         if v is None:
             return ""

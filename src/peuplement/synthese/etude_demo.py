@@ -40,23 +40,33 @@ def _bailleurs(logements: int) -> list[Profil]:
     nombre = max(len(PROFILS), math.ceil(logements / 150_000))
     if nombre == len(PROFILS):
         return list(PROFILS)
-    return [Profil(f"{p.code}_{k // len(PROFILS) + 1:03d}", p.libelle, p.format, p.taux_reponse,
-                   1.0) for k, p in ((k, PROFILS[k % len(PROFILS)]) for k in range(nombre))]
+    return [
+        Profil(f"{p.code}_{k // len(PROFILS) + 1:03d}", p.libelle, p.format, p.taux_reponse, 1.0)
+        for k, p in ((k, PROFILS[k % len(PROFILS)]) for k in range(nombre))
+    ]
 
 
 def _preparer(dossier: Path, force: bool) -> None:
     if dossier.exists() and any(dossier.iterdir()):
         if not force:
-            raise ErreurConfiguration(f"{dossier} existe et n'est pas vide (--force pour le remplacer)")
+            raise ErreurConfiguration(
+                f"{dossier} existe et n'est pas vide (--force pour le remplacer)"
+            )
         if not (dossier / MANIFESTE).exists():
             raise ErreurConfiguration(
                 f"{dossier} n'est pas une étude de démonstration ({MANIFESTE} absent) : "
-                "refus de l'écraser")
+                "refus de l'écraser"
+            )
         shutil.rmtree(dossier)
 
 
-def ecrire_etude_demo(dossier: Path, logements: int = 20_000, graine: int = 2022,
-                      force: bool = False, console: Console | None = None) -> str:
+def ecrire_etude_demo(
+    dossier: Path,
+    logements: int = 20_000,
+    graine: int = 2022,
+    force: bool = False,
+    console: Console | None = None,
+) -> str:
     dossier = Path(dossier)
     console = console or Console(stderr=True)
     _preparer(dossier, force)
@@ -67,24 +77,41 @@ def ecrire_etude_demo(dossier: Path, logements: int = 20_000, graine: int = 2022
     taux = np.array([p.taux_reponse for p in profils])
     with console.status(f"Génération de {logements:,} logements synthétiques".replace(",", " ")):
         parc = generer(logements, geo, parts, taux, rng)
-    initialiser_etude(dossier, nom="Étude de peuplement – démonstration synthétique",
-                      code_epci=geographie.CODE_EPCI, libelle_epci=geographie.LIBELLE_EPCI,
-                      millesime=2022, operateur="Analyste de démonstration",
-                      signature="2026-07-01", fin="2027-12-31")
+    initialiser_etude(
+        dossier,
+        nom="Étude de peuplement – démonstration synthétique",
+        code_epci=geographie.CODE_EPCI,
+        libelle_epci=geographie.LIBELLE_EPCI,
+        millesime=2022,
+        operateur="Analyste de démonstration",
+        signature="2026-07-01",
+        fin="2027-12-31",
+    )
     manifeste: dict = {"logements": logements, "graine": graine, "fichiers": []}
     codes_communes = [c[0] for c in geo.communes]
     for b, profil in enumerate(profils):
         _ecrire_bailleur(dossier, b, profil, parc, codes_communes, rng, manifeste, console)
     _ecrire_referentiels(dossier, geo, parc, manifeste)
-    (dossier / MANIFESTE).write_text(json.dumps(manifeste, ensure_ascii=False, indent=1),
-                                     encoding="utf-8")
-    return (f"Étude synthétique écrite dans {dossier} : {logements} logements, "
-            f"{len(profils)} bailleurs, {len(manifeste['fichiers'])} fichiers bailleurs "
-            f"(voir {dossier / FICHIER_ETUDE}).")
+    (dossier / MANIFESTE).write_text(
+        json.dumps(manifeste, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    return (
+        f"Étude synthétique écrite dans {dossier} : {logements} logements, "
+        f"{len(profils)} bailleurs, {len(manifeste['fichiers'])} fichiers bailleurs "
+        f"(voir {dossier / FICHIER_ETUDE})."
+    )
 
 
-def _ecrire_bailleur(dossier: Path, b: int, profil: Profil, parc, codes_communes, rng,
-                     manifeste: dict, console: Console) -> None:
+def _ecrire_bailleur(
+    dossier: Path,
+    b: int,
+    profil: Profil,
+    parc,
+    codes_communes,
+    rng,
+    manifeste: dict,
+    console: Console,
+) -> None:
     base = profil.code.split("_")[0]
     idx = np.nonzero((parc.bailleur == b) & parc.dans_ops)[0]
     idx = idx[np.argsort(parc.programme[idx], kind="stable")]
@@ -94,26 +121,34 @@ def _ecrire_bailleur(dossier: Path, b: int, profil: Profil, parc, codes_communes
     rep.mkdir(parents=True, exist_ok=True)
     morceaux = np.array_split(idx, math.ceil(len(idx) / LIGNES_PAR_FICHIER))
     for k, morceau in enumerate(morceaux):
-        ids = [FORMATS_ID[base].format(i + 1) for i in range(k * LIGNES_PAR_FICHIER,
-                                                             k * LIGNES_PAR_FICHIER + len(morceau))]
+        ids = [
+            FORMATS_ID[base].format(i + 1)
+            for i in range(k * LIGNES_PAR_FICHIER, k * LIGNES_PAR_FICHIER + len(morceau))
+        ]
         rendu = RENDUS[base](canoniques(parc, morceau, codes_communes), ids, rng)
         suffixe = f"_{k + 1:02d}" if len(morceaux) > 1 else ""
-        chemin = _ecrire_fichier(rep, f"ops_2022_{profil.code.lower()}{suffixe}", profil.format,
-                                 rendu.feuilles)
+        chemin = _ecrire_fichier(
+            rep, f"ops_2022_{profil.code.lower()}{suffixe}", profil.format, rendu.feuilles
+        )
         for p in rendu.plantes:
             if "studio_rpls" in p:  # make the RPLS say that this dwelling is a studio
                 parc.nbpiece[np.nonzero(parc.id_rpls == p["studio_rpls"])[0]] = 1
         feuille_donnees = max(rendu.feuilles, key=lambda n: len(rendu.feuilles[n]))
-        manifeste["fichiers"].append({
-            "chemin": str(chemin.relative_to(dossier)), "bailleur": profil.code,
-            "lignes_physiques": len(rendu.feuilles[feuille_donnees]),
-            "lignes_donnees": rendu.lignes_donnees, "plantes": rendu.plantes,
-        })
+        manifeste["fichiers"].append(
+            {
+                "chemin": str(chemin.relative_to(dossier)),
+                "bailleur": profil.code,
+                "lignes_physiques": len(rendu.feuilles[feuille_donnees]),
+                "lignes_donnees": rendu.lignes_donnees,
+                "plantes": rendu.plantes,
+            }
+        )
         if rendu.correspondances:
             (rep / FICHIER_CORRESPONDANCES).write_text(
                 "# Correspondances propres à ce bailleur (en-têtes et libellés non standard)\n"
                 + yaml.safe_dump(rendu.correspondances, allow_unicode=True, sort_keys=False),
-                encoding="utf-8")
+                encoding="utf-8",
+            )
         console.log(f"{chemin.relative_to(dossier)} : {len(morceau)} logements")
 
 
@@ -135,21 +170,33 @@ def _ecrire_fichier(rep: Path, nom: str, format_: str, feuilles: dict) -> Path:
 
 def _ecrire_referentiels(dossier: Path, geo, parc, manifeste: dict) -> None:
     ref = dossier / "referentiels"
-    ecrire_csv(ref / "communes.csv",
-               [["code commune", "libellé commune", "code EPCI", "libellé EPCI"]]
-               + [[c, n, geographie.CODE_EPCI, geographie.LIBELLE_EPCI] for c, n in geo.communes],
-               ";")
-    ecrire_csv(ref / "iris.csv", [["code IRIS", "libellé IRIS", "code commune"]]
-               + [list(i) for i in geo.iris], ";")
-    ecrire_csv(ref / "qpv.csv", [["code QPV", "libellé QPV", "code commune", "liste"]]
-               + [[*q, "2015"] for q in geo.qpv], ";")
-    ecrire_csv(ref / "quartiers.csv", [["code IRIS", "code quartier", "libellé quartier"]]
-               + [list(q) for q in geo.quartiers], ";")
+    ecrire_csv(
+        ref / "communes.csv",
+        [["code commune", "libellé commune", "code EPCI", "libellé EPCI"]]
+        + [[c, n, geographie.CODE_EPCI, geographie.LIBELLE_EPCI] for c, n in geo.communes],
+        ";",
+    )
+    ecrire_csv(
+        ref / "iris.csv",
+        [["code IRIS", "libellé IRIS", "code commune"]] + [list(i) for i in geo.iris],
+        ";",
+    )
+    ecrire_csv(
+        ref / "qpv.csv",
+        [["code QPV", "libellé QPV", "code commune", "liste"]] + [[*q, "2015"] for q in geo.qpv],
+        ";",
+    )
+    ecrire_csv(
+        ref / "quartiers.csv",
+        [["code IRIS", "code quartier", "libellé quartier"]] + [list(q) for q in geo.quartiers],
+        ";",
+    )
     n = parc.n
     vide = pa.nulls(n, pa.string())
     iris = np.array([i[0] for i in geo.iris], dtype=object)[parc.iris]
-    qp15 = np.where(parc.qpv >= 0,
-                    np.array([q[0] for q in geo.qpv] + [""], dtype=object)[parc.qpv], "HZ")
+    qp15 = np.where(
+        parc.qpv >= 0, np.array([q[0] for q in geo.qpv] + [""], dtype=object)[parc.qpv], "HZ"
+    )
     communes = np.array([c[0] for c in geo.communes], dtype=object)[parc.commune]
     libcom = np.array([c[1] for c in geo.communes], dtype=object)[parc.commune]
     valeurs = {
@@ -160,7 +207,8 @@ def _ecrire_referentiels(dossier: Path, geo, parc, manifeste: dict) -> None:
         "DEP_LIBELLE": np.full(n, "Pas-de-Calais", dtype=object),
         "EPCI_CODE": np.full(n, geographie.CODE_EPCI, dtype=object),
         "EPCI_LIBELLE": np.full(n, geographie.LIBELLE_EPCI, dtype=object),
-        "DEPCOM": communes, "LIBCOM": libcom,
+        "DEPCOM": communes,
+        "LIBCOM": libcom,
         "QPV_CODE": np.where(qp15 == "HZ", "", np.char.replace(qp15.astype(str), "QP", "QN")),
         "TYPECONST_CODE": parc.typeconst.astype(object),
         "NBPIECE": parc.nbpiece.astype(str).astype(object),
@@ -169,7 +217,8 @@ def _ecrire_referentiels(dossier: Path, geo, parc, manifeste: dict) -> None:
         "FINAN_CODE": parc.finan.astype(object),
         "CODSEGPATRIM": np.char.add("P", parc.programme.astype(str)).astype(object),
         "PLG_QP24": np.where(qp15 == "HZ", "HZ", np.char.replace(qp15.astype(str), "QP", "QN")),
-        "PLG_QP15": qp15, "PLG_IRIS2024_CODE": iris,
+        "PLG_QP15": qp15,
+        "PLG_IRIS2024_CODE": iris,
     }
     colonnes = {}
     for nom in ["IDENTIFIANT_RPLS", *COLONNES_RPLS]:

@@ -66,12 +66,22 @@ def construire(logements: int, rng: np.random.Generator) -> Geographie:
             iris_commune.append(k)
             # QPV sit in the first IRIS of the commune (one or two IRIS each)
             rang_qpv = i // max(1, min(2, nb_iris // max(1, 2 * nb_qpv)))
-            iris_qpv.append(qpv_locaux[rang_qpv] if rang_qpv < len(qpv_locaux) and nb_iris > 1
-                            else (qpv_locaux[0] if qpv_locaux and nb_iris == 1 else -1))
+            iris_qpv.append(
+                qpv_locaux[rang_qpv]
+                if rang_qpv < len(qpv_locaux) and nb_iris > 1
+                else (qpv_locaux[0] if qpv_locaux and nb_iris == 1 else -1)
+            )
             poids_iris.append(poids[k] * taille[i] / taille.sum())
         groupe = 3 if nb_iris >= 3 else nb_iris
         for i, code_iris in enumerate(codes):
             n = i // groupe + 1
             quartiers.append((code_iris, f"{code}-Q{n:02d}", f"{nom} – quartier synthétique {n}"))
-    return Geographie(communes, iris, qpv, quartiers, np.array(iris_commune),
-                      np.array(iris_qpv), np.array(poids_iris))
+    return Geographie(
+        communes,
+        iris,
+        qpv,
+        quartiers,
+        np.array(iris_commune),
+        np.array(iris_qpv),
+        np.array(poids_iris),
+    )

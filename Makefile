@@ -1,0 +1,40 @@
+# peuplement : deux commandes sur une machine neuve avec Python 3.11+ : `make demo`, `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installe
+ETUDE_DEMO ?= etude_demo
+
+# nothing here may call out to the network (dbt usage statistics included)
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: install demo test lint bench clean
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus est requis")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/peuplement demo $(ETUDE_DEMO) --force
+	$(BIN)/peuplement load --etude $(ETUDE_DEMO)
+	PEUPLEMENT_DB=$(ETUDE_DEMO)/entrepot/peuplement.duckdb $(BIN)/dbt build --profiles-dir .
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/sqlfluff lint models macros tests
+	$(BIN)/dbt parse --profiles-dir . --quiet
+
+test: lint
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_load.py
+
+clean:
+	rm -rf target logs $(ETUDE_DEMO) bench_out
