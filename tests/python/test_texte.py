@@ -1,0 +1,46 @@
+import datetime as dt
+
+import duckdb
+import pytest
+
+from peuplement.texte import en_texte, normaliser_entete, normaliser_valeur, sql_normaliser_valeur
+
+CAS = [
+    "Couple avec Enfant(s) ",
+    "< 20 %",
+    "<\u00a020\u202f%",
+    "Loué à une ASSOCIATION",
+    "  Isolé(e)\t",
+    "",
+    "0-20%",
+    "Émménagé",
+    "OUI",
+]
+
+
+@pytest.mark.parametrize("texte", CAS)
+def test_sql_and_python_value_normalisation_agree(texte):
+    resultat = duckdb.execute(f"select {sql_normaliser_valeur('?')}", [texte]).fetchone()[0]
+    assert resultat == normaliser_valeur(texte)
+
+
+def test_value_normalisation_ignores_case_accents_and_spaces():
+    assert normaliser_valeur("< 20 %") == normaliser_valeur("<20%") == "<20%"
+    assert normaliser_valeur("Loué") == normaliser_valeur("LOUE ")
+    assert normaliser_valeur(None) == normaliser_valeur("  ") == "(vide)"
+
+
+def test_header_normalisation():
+    assert normaliser_entete("Nombre total d'Occupants ") == "nombre_total_d_occupants"
+    assert normaliser_entete("N° logement") == "n_logement"
+    assert normaliser_entete("Âge du titulaire") == "age_du_titulaire"
+
+
+def test_cell_conversion():
+    assert en_texte(3.0) == "3"
+    assert en_texte(3.5) == "3.5"
+    assert en_texte(True) == "vrai"
+    assert en_texte("  x ") == "x"
+    assert en_texte("") is None
+    assert en_texte(dt.datetime(2021, 3, 4)) == "2021-03-04"
+    assert en_texte(dt.date(2021, 3, 4)) == "2021-03-04"
