@@ -6,6 +6,7 @@ from aides import base, peuplement
 
 from peuplement.chargement import charger
 from peuplement.etude import charger_etude
+from peuplement.texte import sql_normaliser_valeur
 
 
 def _rapports(resultat):
@@ -123,9 +124,7 @@ def test_landlord_spellings_reach_canonical_codes(demo):
     codes = con.execute(
         "select l.bailleur, v.code, count(*) from raw.ops_lignes l join raw.correspondances_valeurs v "
         "on v.bailleur = l.bailleur and v.champ = 'situation_familiale' and v.valeur_normalisee = "
-        "coalesce(nullif(regexp_replace(lower(strip_accents(l.situation_familiale)), '\\s+', '', 'g'), ''), '(vide)') "
-        "group by all"
-    ).fetchall()
+        f"{sql_normaliser_valeur('l.situation_familiale')} group by all").fetchall()
     par_bailleur = {}
     for bailleur, code, n in codes:
         par_bailleur.setdefault(bailleur, {})[code] = n
