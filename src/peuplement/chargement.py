@@ -262,7 +262,7 @@ class Chargeur:
         jeu = livraison.jeu
         rel = self._rel(chemin)
         dico = Dictionnaire(jeu, livraison.config)
-        feuilles = lire_fichier(chemin, livraison.config)
+        feuilles = lire_fichier(chemin, livraison.config, nom=rel)
         feuille, entete, autres = self._choisir_feuille(rel, feuilles, dico, livraison)
         ou = rel + (f", feuille « {feuille.nom} »" if feuille.nom else "")
         numero_entete = (feuille.numeros or [0] * len(feuille.lignes))[entete.index] or (

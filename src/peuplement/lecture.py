@@ -30,35 +30,39 @@ class Feuille:
     separateur: str | None = None
 
 
-def lire_fichier(chemin: Path, config: ConfigSource, contenu: bytes | None = None) -> list[Feuille]:
-    """All sheets of a file. `contenu` lets a caller pass bytes it already holds in memory."""
+def lire_fichier(
+    chemin: Path, config: ConfigSource, contenu: bytes | None = None, nom: str | None = None
+) -> list[Feuille]:
+    """All sheets of a file. `contenu` lets a caller pass bytes it already holds in memory;
+    `nom` is how messages name the file (its path in the study)."""
     if contenu is None:
         contenu = chemin.read_bytes()
+    nom = nom or str(chemin)
     if not contenu:
-        raise ErreurFichier(str(chemin), "le fichier est vide (0 octet)")
+        raise ErreurFichier(nom, "le fichier est vide (0 octet)")
     if chemin.suffix.lower() in (".csv", ".txt"):
-        return [_lire_csv(chemin, contenu, config)]
-    return _lire_tableur(chemin, contenu)
+        return [_lire_csv(nom, contenu, config)]
+    return _lire_tableur(nom, chemin.suffix.lower(), contenu)
 
 
-def _lire_tableur(chemin: Path, contenu: bytes) -> list[Feuille]:
+def _lire_tableur(nom: str, extension: str, contenu: bytes) -> list[Feuille]:
     try:
         classeur = calamine.CalamineWorkbook.from_filelike(io.BytesIO(contenu))
     except calamine.PasswordError as exc:
         raise ErreurFichier(
-            str(chemin),
+            nom,
             "le classeur est protégé par un mot de passe : demandez au bailleur une version "
             "sans mot de passe (la transmission peut être chiffrée autrement)",
         ) from exc
     except Exception as exc:  # calamine raises several error types for damaged files
-        if contenu[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and chemin.suffix.lower() != ".xls":
+        if contenu[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and extension != ".xls":
             raise ErreurFichier(
-                str(chemin),
+                nom,
                 "le classeur est chiffré (protégé par un mot de passe) : demandez au bailleur "
                 "une version sans mot de passe",
             ) from exc
         raise ErreurFichier(
-            str(chemin), f"fichier illisible ou endommagé, pas un classeur valide ({exc})"
+            nom, f"fichier illisible ou endommagé, pas un classeur valide ({exc})"
         ) from exc
     feuilles = []
     try:
@@ -70,19 +74,19 @@ def _lire_tableur(chemin: Path, contenu: bytes) -> list[Feuille]:
             debut = feuille.start[0] + 1 if feuille.start else 1
             feuilles.append(Feuille(meta.name, lignes, debut))
     except calamine.PasswordError as exc:
-        raise ErreurFichier(str(chemin), "le classeur est protégé par un mot de passe") from exc
+        raise ErreurFichier(nom, "le classeur est protégé par un mot de passe") from exc
     except Exception as exc:
-        raise ErreurFichier(str(chemin), f"lecture impossible ({exc})") from exc
+        raise ErreurFichier(nom, f"lecture impossible ({exc})") from exc
     finally:
         classeur.close()
     return feuilles
 
 
-def decoder(chemin: Path, contenu: bytes, encodage: str | None) -> tuple[str, str]:
+def decoder(nom: str, contenu: bytes, encodage: str | None) -> tuple[str, str]:
     """Decode a text file: the declared encoding, else UTF-8, else Windows-1252."""
     if b"\x00" in contenu[:4096]:
         raise ErreurFichier(
-            str(chemin),
+            nom,
             "le fichier contient des octets nuls : encodage UTF-16 ou fichier binaire renommé ; "
             "enregistrez-le en CSV UTF-8 ou Latin-1",
         )
@@ -94,13 +98,13 @@ def decoder(chemin: Path, contenu: bytes, encodage: str | None) -> tuple[str, st
         except UnicodeDecodeError as exc:
             derniere = exc
         except LookupError as exc:
-            raise ErreurFichier(str(chemin), f"encodage « {enc} » inconnu") from exc
+            raise ErreurFichier(nom, f"encodage « {enc} » inconnu") from exc
     assert derniere is not None
     ligne = contenu[: derniere.start].count(b"\n") + 1
     octet = contenu[derniere.start : derniere.start + 1].hex().upper()
     attendu = f"l'encodage déclaré « {encodage} »" if encodage else "UTF-8 ni Windows-1252"
     raise ErreurFichier(
-        str(chemin),
+        nom,
         f"ligne {ligne} : l'octet 0x{octet} n'est pas valide pour {attendu} ; "
         "vérifiez l'encodage du fichier (clé « encodage » de correspondances.yml)",
     )
@@ -121,8 +125,8 @@ def deviner_separateur(texte: str) -> str:
     return meilleur
 
 
-def _lire_csv(chemin: Path, contenu: bytes, config: ConfigSource) -> Feuille:
-    texte, encodage = decoder(chemin, contenu, config.encodage)
+def _lire_csv(nom: str, contenu: bytes, config: ConfigSource) -> Feuille:
+    texte, encodage = decoder(nom, contenu, config.encodage)
     separateur = config.separateur or deviner_separateur(texte)
     lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
     lignes, numeros, fin = [], [], 0
@@ -132,5 +136,5 @@ def _lire_csv(chemin: Path, contenu: bytes, config: ConfigSource) -> Feuille:
             numeros.append(fin + 1)
             fin = lecteur.line_num
     except csv.Error as exc:
-        raise ErreurFichier(str(chemin), f"ligne {fin + 1} : CSV mal formé ({exc})") from exc
+        raise ErreurFichier(nom, f"ligne {fin + 1} : CSV mal formé ({exc})") from exc
     return Feuille(None, lignes, 1, numeros, encodage, separateur)

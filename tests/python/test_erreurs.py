@@ -1,0 +1,120 @@
+"""Bad input: a clear French error naming the file, a non-zero exit, and nothing written."""
+
+import io
+
+from msoffcrypto.format.ooxml import OOXMLFile
+import pytest
+from aides import ENTETE, base, ecrire, ligne, peuplement
+
+from peuplement.chargement import charger
+from peuplement.erreurs import ErreurPeuplement
+from peuplement.etude import charger_etude
+
+
+def _erreur(etude) -> str:
+    with pytest.raises(ErreurPeuplement) as exc:
+        charger(charger_etude(etude))
+    return str(exc.value)
+
+
+def _rien_ecrit(etude):
+    con = base(etude)
+    for table in ("ops_lignes", "quarantaine", "anomalies", "lignes_ignorees", "fichiers",
+                  "rapport_chargement"):
+        assert con.execute(f"select count(*) from raw.{table}").fetchone()[0] == 0, table
+    statut = con.execute("select statut, message from raw.chargements").fetchall()
+    assert statut and statut[-1][0] == "echec"
+
+
+def test_corrupt_file(etude):
+    (etude / "bailleurs" / "X").mkdir(parents=True)
+    (etude / "bailleurs" / "X" / "ops.xlsx").write_bytes(b"PK\x03\x04 ceci n'est pas un classeur")
+    message = _erreur(etude)
+    assert message.startswith("bailleurs/X/ops.xlsx : fichier illisible ou endommagé")
+    _rien_ecrit(etude)
+
+
+def test_password_protected_workbook(etude):
+    chemin = ecrire(etude, "X", "ops.xlsx", [ENTETE, ligne(1)])
+    chiffre = io.BytesIO()
+    OOXMLFile(io.BytesIO(chemin.read_bytes())).encrypt("secret", chiffre)
+    chemin.write_bytes(chiffre.getvalue())
+    assert "protégé par un mot de passe" in _erreur(etude)
+    _rien_ecrit(etude)
+
+
+def test_empty_file_and_empty_sheet(etude):
+    chemin = ecrire(etude, "X", "ops.xlsx", {"Vide": []})
+    assert "ne contient aucune donnée" in _erreur(etude)
+    ecrire(etude, "X", "ops.xlsx", [ENTETE])
+    assert "aucune ligne de données sous l'en-tête" in _erreur(etude)
+    chemin.write_bytes(b"")
+    assert "le fichier est vide (0 octet)" in _erreur(etude)
+
+
+def test_several_candidate_sheets(etude):
+    ecrire(etude, "X", "ops.xlsx", {"2021": [ENTETE, ligne(1)], "2022": [ENTETE, ligne(2)]})
+    message = _erreur(etude)
+    assert "plusieurs feuilles contiennent un tableau de logements : « 2021 », « 2022 »" in message
+    assert "bailleurs/X/correspondances.yml (feuille: ...)" in message
+    (etude / "bailleurs" / "X" / "correspondances.yml").write_text("feuille: '2022'\n")
+    resultat = charger(charger_etude(etude))
+    assert resultat.fichiers[0].feuille == "2022"
+
+
+def test_missing_required_column_names_it_and_suggests_the_closest_header(etude):
+    entete = [e if e != "Situation familiale" else "Situation famil." for e in ENTETE]
+    ecrire(etude, "X", "ops.xlsx", [["Titre"], entete, ligne(1)])
+    message = _erreur(etude)
+    assert message.startswith("bailleurs/X/ops.xlsx, feuille « Feuille1 » : en-tête ligne 2")
+    assert "« situation familiale » (champ situation_familiale) ; en-tête proche : « Situation famil. »" in message
+    assert "Colonnes trouvées : « N° logement »" in message
+    assert 'colonnes: {"Situation famil.": situation_familiale}' in message
+    _rien_ecrit(etude)
+
+
+def test_no_header_at_all(etude):
+    ecrire(etude, "X", "ops.csv", [["a", "b", "c"], ["1", "2", "3"]])
+    assert "en-tête introuvable" in _erreur(etude)
+
+
+def test_wrong_encoding(etude):
+    rep = etude / "bailleurs" / "X"
+    rep.mkdir(parents=True)
+    texte = ";".join(ENTETE) + "\r\n" + ";".join(str(v) for v in ligne(1)) + "\r\n"
+    (rep / "ops.csv").write_bytes(texte.encode("latin-1"))
+    (rep / "correspondances.yml").write_text("encodage: utf-8\n")
+    message = _erreur(etude)
+    assert message.startswith("bailleurs/X/ops.csv : ligne 1 : l'octet 0xB0 n'est pas valide pour l'encodage déclaré « utf-8 »")
+    (rep / "correspondances.yml").unlink()
+    (rep / "ops.csv").write_bytes(texte.encode("utf-16"))
+    assert "UTF-16" in _erreur(etude)
+
+
+def test_invalid_mapping_file(etude):
+    ecrire(etude, "X", "ops.xlsx", [ENTETE, ligne(1)],
+           correspondances="colonnes:\n  Foo: situation_familal\n")
+    message = _erreur(etude)
+    assert "champ « situation_familal » inconnu" in message
+    assert "vouliez-vous dire situation_familiale" in message
+    ecrire(etude, "X", "ops.xlsx", [ENTETE, ligne(1)],
+           correspondances="valeurs:\n  situation_familiale:\n    Seul: solo\n")
+    assert "code « solo » inconnu ; codes attendus : personne_seule" in _erreur(etude)
+
+
+def test_one_bad_file_loads_nothing_at_all(etude):
+    ecrire(etude, "A", "ops.xlsx", [ENTETE, ligne(1), ligne(2)])
+    (etude / "bailleurs" / "B").mkdir(parents=True)
+    (etude / "bailleurs" / "B" / "ops.ods").write_bytes(b"garbage")
+    _erreur(etude)
+    _rien_ecrit(etude)
+
+
+def test_cli_exit_code_and_message(etude):
+    (etude / "bailleurs" / "X").mkdir(parents=True)
+    (etude / "bailleurs" / "X" / "ops.xlsx").write_bytes(b"not a workbook")
+    sortie = peuplement("load", "--etude", str(etude))
+    assert sortie.returncode == 2
+    assert "Erreur :" in sortie.stderr and "bailleurs/X/ops.xlsx" in sortie.stderr
+    sortie = peuplement("load", "--etude", str(etude.parent / "absente"))
+    assert sortie.returncode == 2 and "peuplement init" in sortie.stderr
