@@ -73,3 +73,13 @@ def codes(con, bailleur: str, champ: str) -> list:
         f"on v.bailleur = l.bailleur and v.champ = '{champ}' "
         f"and v.valeur_normalisee = {sql_normaliser_valeur('l.' + champ)} "
         "where l.bailleur = ? order by l.ligne_source", [bailleur]).fetchall()]
+
+
+def dbt(commande: list[str], base_duckdb: Path, dossier_travail: Path) -> subprocess.CompletedProcess:
+    """Run the real dbt on the project, against one warehouse file."""
+    env = {**os.environ, "PEUPLEMENT_DB": str(base_duckdb), "DO_NOT_TRACK": "1",
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    return subprocess.run(
+        [str(BIN / "dbt"), *commande, "--profiles-dir", str(RACINE), "--project-dir", str(RACINE),
+         "--target-path", str(dossier_travail / "target"), "--log-path", str(dossier_travail / "logs")],
+        capture_output=True, text=True, env=env, cwd=RACINE)
