@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from . import entrepot
 from .catalogue import JEUX, OPS, REFERENTIELS, Jeu
-from .controles import REJET, Contexte, requete_anomalies
+from .controles import REJET, Contexte, colonnes_typees, requete_anomalies
 from .dictionnaire import ConfigSource, Dictionnaire
 from .entete import Entete, champs_manquants, detecter_entete, verifier_entete
 from .erreurs import ErreurFichier
@@ -275,7 +275,10 @@ class Chargeur:
         colonnes = {"ligne": pa.array(decoupage.numeros, type=pa.int32())}
         nb = len(decoupage.numeros)
         for nom in jeu.noms:
-            colonnes[nom] = pa.array(decoupage.colonnes.get(nom, [None] * nb), type=pa.string())
+            valeurs = decoupage.colonnes.get(nom)
+            colonnes[nom] = (
+                pa.nulls(nb, pa.string()) if valeurs is None else pa.array(valeurs, pa.string())
+            )
         self._deposer(pa.table(colonnes), livraison, dico, entete, rel, feuille, sha)
         rapport = self._rapport(livraison, rel, feuille, sha, decoupage, entete)
         self._ecrire_fichier(livraison, chemin, rel, feuille, sha)
@@ -348,13 +351,13 @@ class Chargeur:
         con.execute("drop table if exists _lot")
         con.execute("drop table if exists _valeurs")
         con.execute("drop table if exists _anomalies")
-        con.register("_lot_arrow", lot)
-        con.execute("create temp table _lot as select * from _lot_arrow")
-        con.unregister("_lot_arrow")
         con.execute("create temp table _valeurs (champ varchar, cle varchar, code varchar)")
         valeurs = [(c, v, code) for c, v, code, _ in dico.table_valeurs()]
         if valeurs:
             con.executemany("insert into _valeurs values (?, ?, ?)", valeurs)
+        con.register("_lot_arrow", lot)
+        con.execute(f"create temp table _lot as select *, {colonnes_typees(jeu)} from _lot_arrow")
+        con.unregister("_lot_arrow")
         rpls = con.execute("select count(*) from raw.rpls_logements").fetchone()[0] > 0
         autres = None
         if con.execute(
@@ -382,17 +385,18 @@ class Chargeur:
         )
         con.execute(f"create temp table _anomalies as {requete_anomalies(ctx)}")
         lignage = [self.load_id, livraison.bailleur, rel, feuille.nom, sha]
+        contenu = ", ".join(f"'{c}': l.{c}" for c in ["ligne", *jeu.noms])
         champs = ", ".join(jeu.noms)
         con.execute(
             f"insert into {entrepot.table_jeu(jeu)} (load_id, bailleur, fichier, feuille, "
             f"ligne_source, fichier_sha256, millesime, charge_le, {champs}) "
-            f"select ?, ?, ?, ?, ligne, ?, ?, ?, {champs} from _lot where ligne not in "
-            f"(select ligne from _anomalies where gravite = '{REJET}') order by ligne",
+            f"select ?, ?, ?, ?, ligne, ?, ?, ?, {champs} from _lot l where not exists "
+            f"(select 1 from _anomalies a where a.ligne = l.ligne and a.gravite = '{REJET}')",
             [*lignage, self.etude.millesime, self.maintenant],
         )
         con.execute(
             "insert into raw.quarantaine select ?, ?, ?, ?, ?, l.ligne, ?, a.raisons, a.messages, "
-            "to_json(l) from _lot l join (select ligne, string_agg(distinct code_raison, ',' "
+            f"to_json({{{contenu}}}) from _lot l join (select ligne, string_agg(distinct code_raison, ',' "
             "order by code_raison) as raisons, string_agg(message, ' ; ' order by code_raison) "
             f"as messages from _anomalies where gravite = '{REJET}' group by ligne) a "
             "on a.ligne = l.ligne order by l.ligne",

@@ -39,12 +39,18 @@ def q(texte: str) -> str:
     return "'" + str(texte).replace("'", "''") + "'"
 
 
+def sql_nombre(expr: str) -> str:
+    """A number written with a decimal point or comma (NULL when unreadable)."""
+    return f"try_cast(replace(replace({expr}, ' ', ''), ',', '.') as double)"
+
+
 def sql_entier(expr: str) -> str:
-    return f"try_cast(regexp_replace(trim({expr}), '[.,]0+$', '') as bigint)"
+    """The integer value of a cell that holds an integer (3, 3.0, '3,0'), NULL otherwise."""
+    return f"(case when {sql_nombre(expr)} = floor({sql_nombre(expr)}) then {sql_nombre(expr)}::bigint end)"
 
 
 def sql_decimal(expr: str) -> str:
-    return f"try_cast(replace(regexp_replace({expr}, '\\s', '', 'g'), ',', '.') as double)"
+    return sql_nombre(expr)
 
 
 def sql_date(expr: str) -> str:
@@ -53,9 +59,33 @@ def sql_date(expr: str) -> str:
         f"coalesce(try_strptime({expr}, '%Y-%m-%d')::date, "
         f"try_strptime({expr}, '%d/%m/%Y')::date, try_strptime({expr}, '%d-%m-%Y')::date, "
         f"try_strptime({expr}, '%Y-%m-%d %H:%M:%S')::date, "
-        f"case when regexp_full_match({expr}, '\\d{{5}}([.,]0+)?') "
+        f"case when {sql_entier(expr)} between 10000 and 109574 "
         f"then date '1899-12-30' + {sql_entier(expr)}::integer end)"
     )
+
+
+def typee(champ: Champ, alias: str = "") -> str | None:
+    """Name of the typed twin of a field in _lot (integer, number, date or canonical code)."""
+    prefixe = {"entier": "n__", "decimal": "n__", "date": "t__", "code": "c__"}.get(champ.type)
+    return f"{alias}{prefixe}{champ.nom}" if prefixe else None
+
+
+def colonnes_typees(jeu: Jeu) -> str:
+    """SQL select list adding, once per row, the parsed value of every typed field."""
+    expressions = []
+    for c in jeu.champs:
+        if c.type == "entier":
+            expressions.append(f"{sql_entier(c.nom)} as {typee(c)}")
+        elif c.type == "decimal":
+            expressions.append(f"{sql_decimal(c.nom)} as {typee(c)}")
+        elif c.type == "date":
+            expressions.append(f"{sql_date(c.nom)} as {typee(c)}")
+        elif c.type == "code":
+            expressions.append(
+                f"(select v.code from _valeurs v where v.champ = {q(c.nom)} "
+                f"and v.cle = {sql_normaliser_valeur(c.nom)}) as {typee(c)}"
+            )
+    return ", ".join(expressions)
 
 
 @dataclass
@@ -117,7 +147,7 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
                 f,
                 REJET,
                 "NOMBRE_INVALIDE",
-                f"{f} is not null and not regexp_full_match({f}, {q(ENTIER)})",
+                f"{f} is not null and {typee(c)} is null",
                 f"{p} || {val} || {q(f' n’est pas un nombre entier (attendu : {c.libelle}, {bornes})')}",
             )
         )
@@ -127,7 +157,7 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
                 f,
                 REJET,
                 "HORS_BORNES",
-                f"{sql_entier(f)} not between {c.minimum:g} and {c.maximum:g}",
+                f"{typee(c)} not between {c.minimum:g} and {c.maximum:g}",
                 f"{p} || {val} || {q(f' hors bornes (attendu : {bornes})')}",
             )
         )
@@ -138,7 +168,7 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
                 f,
                 REJET,
                 "NOMBRE_INVALIDE",
-                f"{f} is not null and {sql_decimal(f)} is null",
+                f"{f} is not null and {typee(c)} is null",
                 f"{p} || {val} || {q(f' n’est pas un nombre (attendu : {c.libelle}, {bornes})')}",
             )
         )
@@ -148,7 +178,7 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
                 f,
                 REJET,
                 "HORS_BORNES",
-                f"{sql_decimal(f)} not between {c.minimum:g} and {c.maximum:g}",
+                f"{typee(c)} not between {c.minimum:g} and {c.maximum:g}",
                 f"{p} || {val} || {q(f' hors bornes (attendu : {bornes})')}",
             )
         )
@@ -182,7 +212,7 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
                 f,
                 REJET,
                 "DATE_INVALIDE",
-                f"{f} is not null and {sql_date(f)} is null",
+                f"{f} is not null and {typee(c)} is null",
                 f"{p} || {val} || {q(' n’est pas une date (attendu : JJ/MM/AAAA, AAAA-MM-JJ ou date Excel)')}",
             )
         )
@@ -192,7 +222,7 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
                 f,
                 AVERTISSEMENT,
                 "DATE_POSTERIEURE",
-                f"{sql_date(f)} > date {q(ctx.date_reference)}",
+                f"{typee(c)} > date {q(ctx.date_reference)}",
                 f"{p} || {val} || {q(f' est postérieure à la date de référence {ctx.date_reference}')}",
             )
         )
@@ -204,20 +234,11 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
                 f,
                 REJET,
                 "CODE_INCONNU",
-                f"{f} is not null and not exists (select 1 from _valeurs v where v.champ = {q(f)} "
-                f"and v.cle = {sql_normaliser_valeur(f)})",
+                f"{f} is not null and {typee(c)} is null",
                 f"{p} || {val} || {q(f' non reconnue pour « {c.libelle} » ; valeurs attendues : {attendus} ; sinon ajoutez la correspondance dans {ctx.fichier_config} (valeurs: {f}:)')}",
             )
         )
     return sorties
-
-
-def code(champ: str) -> str:
-    """The canonical code of a coded field of the batch (NULL when empty and unmapped)."""
-    return (
-        f"(select v.code from _valeurs v where v.champ = {q(champ)} "
-        f"and v.cle = {sql_normaliser_valeur(champ)})"
-    )
 
 
 def _controles_doublons(ctx: Contexte) -> list[str]:
@@ -251,13 +272,12 @@ def _controles_ops(ctx: Contexte) -> list[str]:
                 "repondu",
                 REJET,
                 "VALEUR_MANQUANTE",
-                f"{code('occupation')} in ('loue', 'loue_tiers') and {code('repondu')} is null "
-                "and repondu is null",
+                "c__occupation in ('loue', 'loue_tiers') and c__repondu is null and repondu is null",
                 f"{_prefixe(ctx, 'repondu')} || 'valeur absente alors que le logement est occupé (attendu : oui ou non)'",
             )
         )
     if {"nb_enfants", "nb_occupants"} <= colonnes:
-        enf, occ = sql_entier("nb_enfants"), sql_entier("nb_occupants")
+        enf, occ = "n__nb_enfants", "n__nb_occupants"
         sorties.append(
             _anomalie(
                 ctx,
@@ -275,8 +295,8 @@ def _controles_ops(ctx: Contexte) -> list[str]:
         if c in colonnes
     ]
     if actifs and {"nb_enfants", "nb_occupants"} <= colonnes:
-        somme = " + ".join(f"coalesce({sql_entier(c)}, 0)" for c in actifs)
-        majeurs = f"({sql_entier('nb_occupants')} - coalesce({sql_entier('nb_enfants')}, 0))"
+        somme = " + ".join(f"coalesce(n__{c}, 0)" for c in actifs)
+        majeurs = "(n__nb_occupants - coalesce(n__nb_enfants, 0))"
         sorties.append(
             _anomalie(
                 ctx,
@@ -313,7 +333,7 @@ def _controles_ops(ctx: Contexte) -> list[str]:
             )
             if "nb_occupants" in colonnes:
                 pieces = sql_entier("r.nbpiece")
-                occ = sql_entier("l.nb_occupants")
+                occ = "l.n__nb_occupants"
                 sorties.append(
                     f"select l.ligne, {q(REJET)}, 'DENSITE_IMPROBABLE', 'nb_occupants', "
                     f"{q(ctx.libelles['nb_occupants'])}, l.nb_occupants, "

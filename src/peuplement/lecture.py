@@ -35,19 +35,24 @@ def lire_fichier(
 ) -> list[Feuille]:
     """All sheets of a file. `contenu` lets a caller pass bytes it already holds in memory;
     `nom` is how messages name the file (its path in the study)."""
-    if contenu is None:
-        contenu = chemin.read_bytes()
     nom = nom or str(chemin)
-    if not contenu:
+    tableur = chemin.suffix.lower() not in (".csv", ".txt")
+    if contenu is None and not (tableur and chemin.stat().st_size):
+        contenu = chemin.read_bytes()
+    if contenu is not None and not contenu:
         raise ErreurFichier(nom, "le fichier est vide (0 octet)")
-    if chemin.suffix.lower() in (".csv", ".txt"):
+    if not tableur:
         return [_lire_csv(nom, contenu, config)]
-    return _lire_tableur(nom, chemin.suffix.lower(), contenu)
+    return _lire_tableur(nom, chemin, contenu)
 
 
-def _lire_tableur(nom: str, extension: str, contenu: bytes) -> list[Feuille]:
+def _lire_tableur(nom: str, chemin: Path, contenu: bytes | None) -> list[Feuille]:
+    """Read from the path (fastest) unless the caller holds the bytes (e.g. decrypted)."""
     try:
-        classeur = calamine.CalamineWorkbook.from_filelike(io.BytesIO(contenu))
+        if contenu is None:
+            classeur = calamine.CalamineWorkbook.from_path(str(chemin))
+        else:
+            classeur = calamine.CalamineWorkbook.from_filelike(io.BytesIO(contenu))
     except calamine.PasswordError as exc:
         raise ErreurFichier(
             nom,
@@ -55,7 +60,8 @@ def _lire_tableur(nom: str, extension: str, contenu: bytes) -> list[Feuille]:
             "sans mot de passe (la transmission peut être chiffrée autrement)",
         ) from exc
     except Exception as exc:  # calamine raises several error types for damaged files
-        if contenu[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and extension != ".xls":
+        entete = contenu[:8] if contenu is not None else chemin.open("rb").read(8)
+        if entete == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and chemin.suffix.lower() != ".xls":
             raise ErreurFichier(
                 nom,
                 "le classeur est chiffré (protégé par un mot de passe) : demandez au bailleur "

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .entete import Entete
 from .lecture import Feuille
-from .texte import en_texte, sans_accents
+from .texte import en_texte, en_textes, sans_accents
 
 SEPARATEUR_LISTE = ";"
+_DEBUTS_SUSPECTS = frozenset("tTsSeE \t\u00a0")  # may start "total", "sous-total", "ensemble"
 _TOTAL = re.compile(r"^(sous[\s-]?)?(total|totaux)\b|^ensemble\b")
 
 # Why a row was skipped (report codes, French explanations).
@@ -39,16 +41,22 @@ def _apercu(cellules: list) -> str | None:
     return " | ".join(textes)[:200] if textes else None
 
 
-def _est_total(cellules: list, entete: Entete) -> bool:
-    cle = entete.colonnes.get(_premier_champ(entete))
+def _est_total(cellules: list, cle: int | None) -> bool:
+    """A total row: its first filled cell says total (or ensemble), and so does its id, if any."""
+    premiere = next((c for c in cellules[:6] if c), None)
+    if type(premiere) is not str or premiere.lstrip()[:1].lower() not in "tse":
+        return False
+    if not _TOTAL.match(sans_accents(premiere.strip()).lower()):
+        return False
     identifiant = en_texte(cellules[cle]) if cle is not None and cle < len(cellules) else None
-    for c in cellules[:6]:
-        texte = en_texte(c)
-        if texte is not None:
-            if _TOTAL.match(sans_accents(texte).lower()):
-                return identifiant is None or bool(_TOTAL.match(sans_accents(identifiant).lower()))
-            break
-    return False
+    return identifiant is None or bool(_TOTAL.match(sans_accents(identifiant).lower()))
+
+
+def _est_vide(cellules: list) -> bool:
+    premiere = next((c for c in cellules if c), None)  # usually the first cell of a data row
+    if premiere is not None and not (type(premiere) is str and premiere.isspace()):
+        return False
+    return all(c is None or c == "" or (type(c) is str and c.isspace()) for c in cellules)
 
 
 def _premier_champ(entete: Entete) -> str:
@@ -57,36 +65,60 @@ def _premier_champ(entete: Entete) -> str:
 
 def decouper(feuille: Feuille, entete: Entete) -> Decoupage:
     d = Decoupage(lignes_lues=len(feuille.lignes))
-    numeros_source = feuille.numeros or range(
-        feuille.premiere_ligne, feuille.premiere_ligne + len(feuille.lignes)
-    )
-    donnees: list[list] = []
+    lignes = feuille.lignes
+    numeros = feuille.numeros or range(feuille.premiere_ligne, feuille.premiere_ligne + len(lignes))
+    cle = entete.colonnes.get(_premier_champ(entete))
     reperes = [(j, entete.libelles[ch].lower()) for ch, j in list(entete.colonnes.items())[:2]]
-    for i, (numero, cellules) in enumerate(zip(numeros_source, feuille.lignes, strict=True)):
-        if all(c is None or c == "" or (type(c) is str and c.isspace()) for c in cellules):
+    texte_cle = entete.libelles.get(_premier_champ(entete), "").lower()
+    debut = entete.index + 1
+    # Only rows whose identifier is empty, may say "total" or repeats the header need a closer
+    # look; every other row below the header is a data row (the fast path on large files).
+    a_examiner = set(range(debut))
+    for i in range(debut, len(lignes)):
+        cellules = lignes[i]
+        v = cellules[cle] if cle is not None and cle < len(cellules) else None
+        if not v or (
+            type(v) is str and (v[:1] in _DEBUTS_SUSPECTS or v.rstrip().lower() == texte_cle)
+        ):
+            a_examiner.add(i)
+    retenues = []
+    for i in sorted(a_examiner):
+        cellules, numero = lignes[i], numeros[i]
+        if _est_vide(cellules):
             d.ignorees.append((numero, "LIGNE_VIDE", None))
         elif i < entete.index:
             d.ignorees.append((numero, "LIGNE_TITRE", _apercu(cellules)))
         elif i == entete.index:
             d.ignorees.append((numero, "LIGNE_ENTETE", _apercu(cellules)))
-        elif _est_total(cellules, entete):
+        elif _est_total(cellules, cle):
             d.ignorees.append((numero, "LIGNE_TOTAL", _apercu(cellules)))
         elif _repete_entete(cellules, reperes):
             d.ignorees.append((numero, "LIGNE_ENTETE", _apercu(cellules)))
         else:
-            d.numeros.append(numero)
-            donnees.append(cellules)
+            retenues.append(i)
+    if len(a_examiner) == debut:
+        indices = range(debut, len(lignes))
+        donnees = lignes[debut:]
+    else:
+        exclues = a_examiner.difference(retenues)
+        indices = [i for i in range(debut, len(lignes)) if i not in exclues]
+        donnees = [lignes[i] for i in indices]
+    d.numeros = [numeros[i] for i in indices]
+    utiles = [*entete.colonnes.values(), *(j for js in entete.listes.values() for j in js)]
+    largeur = max(max(map(len, donnees), default=0), max(utiles, default=-1) + 1)
+    if any(len(r) < largeur for r in donnees):  # ragged CSV rows
+        donnees = [list(r) + [None] * (largeur - len(r)) for r in donnees]
     for champ, j in entete.colonnes.items():
-        d.colonnes[champ] = [en_texte(r[j]) if j < len(r) else None for r in donnees]
+        d.colonnes[champ] = en_textes(map(itemgetter(j), donnees))
     for champ, positions in entete.listes.items():
-        d.colonnes[champ] = [_liste(r, positions) for r in donnees]
+        textes = [en_textes(map(itemgetter(j), donnees)) for j in positions]
+        d.colonnes[champ] = [_liste(valeurs) for valeurs in zip(*textes, strict=True)]
     return d
 
 
-def _liste(cellules: list, positions: list[int]) -> str | None:
-    valeurs = [en_texte(cellules[j]) for j in positions if j < len(cellules)]
-    valeurs = [v for v in valeurs if v is not None]
-    return SEPARATEUR_LISTE.join(valeurs) if valeurs else None
+def _liste(valeurs: tuple) -> str | None:
+    presentes = [v for v in valeurs if v is not None]
+    return SEPARATEUR_LISTE.join(presentes) if presentes else None
 
 
 def _repete_entete(cellules: list, reperes: list[tuple[int, str]]) -> bool:

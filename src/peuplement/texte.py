@@ -61,3 +61,25 @@ def en_texte(valeur: object) -> str | None:
         return valeur.isoformat()
     s = str(valeur).strip()
     return s or None
+
+
+def en_textes(valeurs) -> list[str | None]:
+    """en_texte over a column, fast: text is trimmed inline, and each distinct non-text value
+    (numbers, dates: columns repeat few of them) is converted once."""
+    memo: dict = {}
+    sortie: list[str | None] = []
+    ajouter = sortie.append
+    for v in valeurs:
+        if type(v) is str:
+            ajouter(v.strip() or None)
+        elif v is None:
+            ajouter(None)
+        else:
+            try:
+                ajouter(memo[v])
+            except KeyError:
+                memo[v] = texte = en_texte(v)
+                ajouter(texte)
+            except TypeError:  # unhashable cell value
+                ajouter(en_texte(v))
+    return sortie

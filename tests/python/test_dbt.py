@@ -25,7 +25,7 @@ def test_reconciliation_test_fails_and_explains_a_lost_row(demo, tmp_path):
     shutil.copy(dossier / "entrepot" / "peuplement.duckdb", copie)
     con = duckdb.connect(str(copie))
     con.execute("update raw.rapport_chargement set rows_loaded = rows_loaded - 1 "
-                "where fichier like '%GOHELLE%'")
+                "where fichier like '%GOHELLE%' and statut = 'charge'")
     con.close()
     sortie = dbt(["build", "--store-failures"], copie, tmp_path)
     assert sortie.returncode == 1

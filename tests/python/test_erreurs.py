@@ -2,9 +2,9 @@
 
 import io
 
-from msoffcrypto.format.ooxml import OOXMLFile
 import pytest
 from aides import ENTETE, base, ecrire, ligne, peuplement
+from msoffcrypto.format.ooxml import OOXMLFile
 
 from peuplement.chargement import charger
 from peuplement.erreurs import ErreurPeuplement
