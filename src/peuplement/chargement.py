@@ -274,11 +274,11 @@ class Chargeur:
             raise ErreurFichier(ou, "aucune ligne de données sous l'en-tête (feuille vide ?)")
         colonnes = {"ligne": pa.array(decoupage.numeros, type=pa.int32())}
         nb = len(decoupage.numeros)
-        for nom in jeu.noms:
-            valeurs = decoupage.colonnes.get(nom)
-            colonnes[nom] = (
-                pa.nulls(nb, pa.string()) if valeurs is None else pa.array(valeurs, pa.string())
-            )
+        for champ in jeu.champs:
+            valeurs = decoupage.colonnes.get(champ.nom, [None] * nb)
+            colonnes[champ.nom] = pa.array(valeurs, pa.string())
+            if champ.type == "code":
+                colonnes[f"c__{champ.nom}"] = pa.array(dico.coder(champ.nom, valeurs), pa.string())
         self._deposer(pa.table(colonnes), livraison, dico, entete, rel, feuille, sha)
         rapport = self._rapport(livraison, rel, feuille, sha, decoupage, entete)
         self._ecrire_fichier(livraison, chemin, rel, feuille, sha)
@@ -349,12 +349,7 @@ class Chargeur:
     ) -> None:
         con, jeu = self.con, livraison.jeu
         con.execute("drop table if exists _lot")
-        con.execute("drop table if exists _valeurs")
         con.execute("drop table if exists _anomalies")
-        con.execute("create temp table _valeurs (champ varchar, cle varchar, code varchar)")
-        valeurs = [(c, v, code) for c, v, code, _ in dico.table_valeurs()]
-        if valeurs:
-            con.executemany("insert into _valeurs values (?, ?, ?)", valeurs)
         con.register("_lot_arrow", lot)
         con.execute(f"create temp table _lot as select *, {colonnes_typees(jeu)} from _lot_arrow")
         con.unregister("_lot_arrow")
@@ -462,7 +457,7 @@ class Chargeur:
             avertissements=avertissements,
             colonnes_ignorees=entete.ignorees,
         )
-        for table in ("_lot", "_valeurs", "_anomalies"):
+        for table in ("_lot", "_anomalies"):
             con.execute(f"drop table if exists {table}")
         return rapport
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from .catalogue import Champ, Jeu
 from .dictionnaire import codes_par_variable
-from .texte import sql_normaliser_valeur
 
 REJET = "rejet"
 AVERTISSEMENT = "avertissement"
@@ -71,7 +70,8 @@ def typee(champ: Champ, alias: str = "") -> str | None:
 
 
 def colonnes_typees(jeu: Jeu) -> str:
-    """SQL select list adding, once per row, the parsed value of every typed field."""
+    """SQL select list adding, once per row, the parsed value of every typed field (the codes of
+    coded fields, c__<field>, are computed by the loader from the value dictionary)."""
     expressions = []
     for c in jeu.champs:
         if c.type == "entier":
@@ -80,11 +80,6 @@ def colonnes_typees(jeu: Jeu) -> str:
             expressions.append(f"{sql_decimal(c.nom)} as {typee(c)}")
         elif c.type == "date":
             expressions.append(f"{sql_date(c.nom)} as {typee(c)}")
-        elif c.type == "code":
-            expressions.append(
-                f"(select v.code from _valeurs v where v.champ = {q(c.nom)} "
-                f"and v.cle = {sql_normaliser_valeur(c.nom)}) as {typee(c)}"
-            )
     return ", ".join(expressions)
 
 

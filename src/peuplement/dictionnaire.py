@@ -206,6 +206,17 @@ class Dictionnaire:
                     lignes[(c.nom, normaliser_valeur(valeur or None))] = (code, "bailleur")
         return [(ch, v, code, o) for (ch, v), (code, o) in sorted(lignes.items())]
 
+    def coder(self, champ: str, valeurs: list[str | None]) -> list[str | None]:
+        """The canonical code of each raw value of a coded field (None when unrecognised)."""
+        table = {cle: code for ch, cle, code, _ in self.table_valeurs() if ch == champ}
+        memo: dict[str | None, str | None] = {}
+        sortie = []
+        for v in valeurs:
+            if v not in memo:
+                memo[v] = table.get(normaliser_valeur(v))
+            sortie.append(memo[v])
+        return sortie
+
 
 def dictionnaire(nom_jeu: str, config: ConfigSource | None = None) -> Dictionnaire:
     return Dictionnaire(JEUX[nom_jeu], config or ConfigSource())
