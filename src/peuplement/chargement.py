@@ -149,7 +149,7 @@ class Chargeur:
         self.con = con
         self.load_id = load_id
         self.maintenant = dt.datetime.now().replace(microsecond=0)
-        self.progression = progression or (lambda _nom, _octets: None)
+        self.progression = progression or (lambda _nom, _octets: None)  # (file, bytes done)
 
     # -- deliveries ------------------------------------------------------------------------
     def traiter(self, livraison: Livraison) -> list[RapportFichier]:
@@ -207,10 +207,14 @@ class Chargeur:
                         message="déjà chargé, inchangé",
                     )
                 )
+        for chemin in livraison.fichiers:
+            if chemin not in nouveaux:
+                self.progression("", chemin.stat().st_size)
         for chemin in nouveaux:
             sha = next(s for s, p in presents.items() if p == chemin)
-            self.progression(self._rel(chemin), chemin.stat().st_size)
+            self.progression(self._rel(chemin), 0)
             rapport = self.charger_fichier(livraison, chemin, sha)
+            self.progression("", chemin.stat().st_size)
             if retires and not config_modifiee:
                 anciens = ", ".join(Path(r[1]).name for r in retires)
                 rapport.message = f"remplace {anciens}"
@@ -515,6 +519,13 @@ class Chargeur:
             )
 
 
+def total_octets(etude: Etude) -> int:
+    """Size of every data file of the study, for a progress bar."""
+    return sum(
+        p.stat().st_size for livraison in lister_livraisons(etude, []) for p in livraison.fichiers
+    )
+
+
 def nouvel_identifiant() -> str:
     return dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
@@ -524,7 +535,10 @@ def charger(
     operateur: str | None = None,
     progression: Callable[[str, int], None] | None = None,
 ) -> ResultatChargement:
-    """Load every new file of the study; all or nothing."""
+    """Load every new file of the study; all or nothing.
+
+    `progression(file, bytes)` is told each file it starts (with 0) and the size of each file
+    done (with an empty name); `total_octets(etude)` is the sum of these sizes."""
     remarques: list[str] = []
     livraisons = lister_livraisons(etude, remarques)  # mapping errors surface before any write
     load_id = nouvel_identifiant()

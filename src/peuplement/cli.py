@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from . import __version__
 from .erreurs import ErreurPeuplement
@@ -58,7 +58,7 @@ def init(
 @click.option("--json", "en_json", is_flag=True, help="Affiche le rapprochement en JSON.")
 def load(dossier: Path, operateur: str | None, en_json: bool) -> None:
     """Charge dans l'entrepôt tous les fichiers nouveaux de l'étude."""
-    from .chargement import charger
+    from .chargement import charger, total_octets
     from .etude import charger_etude
     from .rapport import afficher
     from .rapport import en_json as rapport_json
@@ -68,15 +68,17 @@ def load(dossier: Path, operateur: str | None, en_json: bool) -> None:
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
+            TaskProgressColumn(),
             TimeElapsedColumn(),
             console=console,
             transient=True,
         ) as barre:
-            tache = barre.add_task("Chargement", total=None)
+            tache = barre.add_task("Chargement", total=total_octets(etude))
 
-            def progression(nom: str, _octets: int) -> None:
-                barre.update(tache, description=f"Chargement de {nom}")
-                barre.advance(tache)
+            def progression(nom: str, octets: int) -> None:
+                if nom:
+                    barre.update(tache, description=f"Chargement de {nom}")
+                barre.advance(tache, octets)
 
             resultat = charger(etude, operateur, progression)
     except ErreurPeuplement as exc:
@@ -84,7 +86,7 @@ def load(dossier: Path, operateur: str | None, en_json: bool) -> None:
     if en_json:
         click.echo(rapport_json(resultat))
     else:
-        afficher(resultat, Console())
+        afficher(resultat, Console(width=max(120, Console().width)))
 
 
 @main.command()

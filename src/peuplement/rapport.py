@@ -31,51 +31,55 @@ def _raisons(comptes: dict[str, int]) -> str:
 
 
 def afficher(resultat: ResultatChargement, console: Console) -> None:
-    table = Table(title=f"Chargement {resultat.load_id}", show_lines=False)
-    for titre, just in (
-        ("Fichier", "left"),
-        ("Bailleur", "left"),
-        ("Statut", "left"),
-        ("Lues", "right"),
-        ("Chargées", "right"),
-        ("Quarantaine", "right"),
-        ("Ignorées", "right"),
-        ("Avert.", "right"),
-        ("Raisons", "left"),
-    ):
-        table.add_column(titre, justify=just)
+    table = Table(title=f"Chargement {resultat.load_id}")
+    table.add_column("Fichier", no_wrap=True)
+    table.add_column("Statut")
+    for titre in ("Lues", "Chargées", "Quarant.", "Ignorées", "Avert."):
+        table.add_column(titre, justify="right")
     total = [0, 0, 0, 0, 0]
+    details = []
     for r in resultat.fichiers:
-        avert = sum(r.avertissements.values())
-        chiffres = [r.rows_read, r.rows_loaded, r.rows_quarantined, r.rows_skipped, avert]
+        chiffres = [
+            r.rows_read,
+            r.rows_loaded,
+            r.rows_quarantined,
+            r.rows_skipped,
+            sum(r.avertissements.values()),
+        ]
         total = [a + b for a, b in zip(total, chiffres, strict=True)]
-        details = "; ".join(
-            x for x in (_raisons(r.quarantaine), _raisons(r.avertissements), r.message) if x
-        )
-        table.add_row(
-            r.fichier,
-            r.bailleur or r.jeu,
-            STATUTS.get(r.statut, r.statut),
-            *(f"{n:,}".replace(",", " ") for n in chiffres),
-            details,
-        )
+        table.add_row(r.fichier, STATUTS.get(r.statut, r.statut), *map(_nombre, chiffres))
+        parties = [
+            f"quarantaine : {_raisons(r.quarantaine)}" if r.quarantaine else "",
+            f"avertissements : {_raisons(r.avertissements)}" if r.avertissements else "",
+            r.message if r.statut != "deja_charge" else "",
+        ]
+        if any(parties):
+            details.append(f"{r.fichier} — " + " ; ".join(p for p in parties if p))
     table.add_section()
-    table.add_row("Total", "", "", *(f"{n:,}".replace(",", " ") for n in total), "")
+    table.add_row("Total", "", *map(_nombre, total))
     console.print(table)
-    codes = {c for r in resultat.fichiers for c in (*r.quarantaine, *r.avertissements, *r.ignorees)}
+    for ligne in details:
+        console.print(f"  {ligne}", highlight=False)
+    codes = {c for r in resultat.fichiers for c in (*r.quarantaine, *r.avertissements)}
     if codes:
         console.print(
             "Codes : "
             + " ; ".join(
                 f"{c} = {RAISONS.get(c) or RAISONS_IGNOREES.get(c, c)}" for c in sorted(codes)
-            )
+            ),
+            highlight=False,
         )
     for remarque in resultat.remarques:
-        console.print(f"[yellow]Remarque :[/yellow] {remarque}")
+        console.print(f"[yellow]Remarque :[/yellow] {remarque}", highlight=False)
     lues, chargees, quarantaine, ignorees, _ = total
     equilibre = "équilibré" if lues == chargees + quarantaine + ignorees else "DÉSÉQUILIBRÉ"
     console.print(
-        f"Rapprochement {equilibre} : {lues} lignes lues = {chargees} chargées + "
-        f"{quarantaine} en quarantaine + {ignorees} ignorées. Détail des lignes en quarantaine : "
-        "tables raw.quarantaine et raw.anomalies."
+        f"Rapprochement {equilibre} : {_nombre(lues)} lignes lues = {_nombre(chargees)} chargées "
+        f"+ {_nombre(quarantaine)} en quarantaine + {_nombre(ignorees)} ignorées (titres, "
+        "en-têtes, vides, totaux). Détail : tables raw.anomalies et raw.quarantaine.",
+        highlight=False,
     )
+
+
+def _nombre(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")

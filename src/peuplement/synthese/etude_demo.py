@@ -149,7 +149,7 @@ def _ecrire_bailleur(
                 + yaml.safe_dump(rendu.correspondances, allow_unicode=True, sort_keys=False),
                 encoding="utf-8",
             )
-        console.log(f"{chemin.relative_to(dossier)} : {len(morceau)} logements")
+        console.print(f"{chemin.relative_to(dossier)} : {len(morceau)} logements", highlight=False)
 
 
 def _ecrire_fichier(rep: Path, nom: str, format_: str, feuilles: dict) -> Path:
