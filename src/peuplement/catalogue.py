@@ -7,7 +7,7 @@ type, and which are required. Adding a landlord never touches it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,6 @@ class Jeu:
     table: str
     champs: tuple[Champ, ...]
     cle: str  # field identifying a row: duplicates of it are quarantined
-    champs_alternatifs: tuple[tuple[str, ...], ...] = field(default=())  # one of each group
 
     def champ(self, nom: str) -> Champ:
         for c in self.champs:

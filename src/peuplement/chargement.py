@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from . import entrepot
 from .catalogue import JEUX, OPS, REFERENTIELS, Jeu
-from .controles import REJET, Contexte, colonnes_typees, requete_anomalies
+from .controles import REJET, Contexte, colonnes_typees, q, requete_anomalies
 from .dictionnaire import ConfigSource, Dictionnaire
 from .entete import Entete, champs_manquants, detecter_entete, verifier_entete
 from .erreurs import ErreurFichier
@@ -161,19 +161,17 @@ class Chargeur:
         ).fetchall()
         presents: dict[str, Path] = {}
         rapports: list[RapportFichier] = []
+
+        def inchange(chemin: Path, sha: str, message: str) -> RapportFichier:
+            return RapportFichier(
+                self._rel(chemin), jeu.nom, bailleur, "deja_charge", sha256=sha, message=message
+            )
+
         for chemin in livraison.fichiers:
             sha = sha256_fichier(chemin)
             if sha in presents:
-                rapports.append(
-                    RapportFichier(
-                        self._rel(chemin),
-                        jeu.nom,
-                        bailleur,
-                        "deja_charge",
-                        sha256=sha,
-                        message=f"contenu identique à {self._rel(presents[sha])} : non rechargé",
-                    )
-                )
+                message = f"contenu identique à {self._rel(presents[sha])} : non rechargé"
+                rapports.append(inchange(chemin, sha, message))
                 continue
             presents[sha] = chemin
         config_modifiee = any(a[2] != livraison.config.empreinte for a in actifs)
@@ -197,16 +195,7 @@ class Chargeur:
         self._ecrire_correspondances(livraison)
         for sha, chemin in presents.items():
             if chemin not in nouveaux:
-                rapports.append(
-                    RapportFichier(
-                        self._rel(chemin),
-                        jeu.nom,
-                        bailleur,
-                        "deja_charge",
-                        sha256=sha,
-                        message="déjà chargé, inchangé",
-                    )
-                )
+                rapports.append(inchange(chemin, sha, "déjà chargé, inchangé"))
         for chemin in livraison.fichiers:
             if chemin not in nouveaux:
                 self.progression("", chemin.stat().st_size)
@@ -363,11 +352,7 @@ class Chargeur:
             f"select count(*) from {entrepot.table_jeu(jeu)} where bailleur is not distinct from ?",
             [livraison.bailleur],
         ).fetchone()[0]:
-            filtre = (
-                "is null"
-                if livraison.bailleur is None
-                else f"= '{livraison.bailleur.replace(chr(39), chr(39) * 2)}'"
-            )
+            filtre = "is null" if livraison.bailleur is None else f"= {q(livraison.bailleur)}"
             autres = (
                 f"select {jeu.cle}, fichier, ligne_source from {entrepot.table_jeu(jeu)} "
                 f"where bailleur {filtre}"

@@ -135,7 +135,8 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
                 f"{p} || {q(f'valeur obligatoire absente ({c.libelle})')}",
             )
         )
-    if c.type == "entier":
+    if c.type in ("entier", "decimal"):
+        nature = "un nombre entier" if c.type == "entier" else "un nombre"
         sorties.append(
             _anomalie(
                 ctx,
@@ -143,28 +144,7 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
                 REJET,
                 "NOMBRE_INVALIDE",
                 f"{f} is not null and {typee(c)} is null",
-                f"{p} || {val} || {q(f' n’est pas un nombre entier (attendu : {c.libelle}, {bornes})')}",
-            )
-        )
-        sorties.append(
-            _anomalie(
-                ctx,
-                f,
-                REJET,
-                "HORS_BORNES",
-                f"{typee(c)} not between {c.minimum:g} and {c.maximum:g}",
-                f"{p} || {val} || {q(f' hors bornes (attendu : {bornes})')}",
-            )
-        )
-    elif c.type == "decimal":
-        sorties.append(
-            _anomalie(
-                ctx,
-                f,
-                REJET,
-                "NOMBRE_INVALIDE",
-                f"{f} is not null and {typee(c)} is null",
-                f"{p} || {val} || {q(f' n’est pas un nombre (attendu : {c.libelle}, {bornes})')}",
+                f"{p} || {val} || {q(f' n’est pas {nature} (attendu : {c.libelle}, {bornes})')}",
             )
         )
         sorties.append(
