@@ -22,6 +22,7 @@ from .population import generer
 
 MANIFESTE = "synthese.json"
 LIGNES_PAR_FICHIER = 200_000
+LIGNES_PAR_FICHIER_RPLS = 500_000
 COLONNES_RPLS = (
     "REG_CODE;REG_LIBELLE;LIBREG;DEP_CODE;DEP_LIBELLE;LIBDEP;EPCI_CODE;EPCI_LIBELLE;LIBEPCI;"
     "DROIT_CODE;DROIT_LIBELLE;DEPCOM;CODEPOSTAL;LIBCOM;NUMVOIE;INDREP;TYPVOIE;NOMVOIE;ETAGE;"
@@ -223,9 +224,19 @@ def _ecrire_referentiels(dossier: Path, geo, parc, manifeste: dict) -> None:
     colonnes = {}
     for nom in ["IDENTIFIANT_RPLS", *COLONNES_RPLS]:
         colonnes[nom] = pa.array(valeurs[nom].tolist(), pa.string()) if nom in valeurs else vide
-    chemin = ref / "rpls_2022.csv"
+    # Like the open data (published by region), a large RPLS comes as several files.
     con = duckdb.connect()
     con.register("rpls", pa.table(colonnes))
-    con.execute(f"copy rpls to '{chemin}' (header, delimiter ';')")
+    nb_fichiers = math.ceil(n / LIGNES_PAR_FICHIER_RPLS)
+    fichiers = []
+    for k in range(nb_fichiers):
+        suffixe = f"_{k + 1:02d}" if nb_fichiers > 1 else ""
+        chemin = ref / f"rpls_2022{suffixe}.csv"
+        debut = k * LIGNES_PAR_FICHIER_RPLS
+        con.execute(
+            f"copy (select * from rpls limit {LIGNES_PAR_FICHIER_RPLS} offset {debut}) "
+            f"to '{chemin}' (header, delimiter ';')"
+        )
+        fichiers.append(str(chemin.relative_to(dossier)))
     con.close()
-    manifeste["rpls"] = {"chemin": str(chemin.relative_to(dossier)), "lignes": n}
+    manifeste["rpls"] = {"fichiers": fichiers, "lignes": n}
