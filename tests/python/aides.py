@@ -32,21 +32,43 @@ def peuplement(*args: str, env: dict | None = None) -> subprocess.CompletedProce
     )
 
 
-ENTETE = ["N° logement", "Identifiant RPLS", "Occupation", "Répondu", "Situation familiale",
-          "Nombre d'occupants", "Nombre d'enfants", "Âge du titulaire", "Position plafonds HLM",
-          "APL", "Emménagé récent"]
+ENTETE = [
+    "N° logement",
+    "Identifiant RPLS",
+    "Occupation",
+    "Répondu",
+    "Situation familiale",
+    "Nombre d'occupants",
+    "Nombre d'enfants",
+    "Âge du titulaire",
+    "Position plafonds HLM",
+    "APL",
+    "Emménagé récent",
+]
 
 
 def ligne(i: int, **champs) -> list:
     """A valid OPS row in ENTETE's order; keyword arguments override columns by index name."""
-    valeurs = {"id": f"L{i:04d}", "rpls": f"62{i:010d}", "occupation": "Loué", "repondu": "Oui",
-               "situation": "Personne seule", "occupants": 1, "enfants": 0, "age": 40 + i % 30,
-               "revenu": "< 20 %", "apl": "Oui", "recent": "Non"}
+    valeurs = {
+        "id": f"L{i:04d}",
+        "rpls": f"62{i:010d}",
+        "occupation": "Loué",
+        "repondu": "Oui",
+        "situation": "Personne seule",
+        "occupants": 1,
+        "enfants": 0,
+        "age": 40 + i % 30,
+        "revenu": "< 20 %",
+        "apl": "Oui",
+        "recent": "Non",
+    }
     valeurs.update(champs)
     return list(valeurs.values())
 
 
-def ecrire(dossier: Path, bailleur: str, nom: str, feuilles, correspondances: str | None = None) -> Path:
+def ecrire(
+    dossier: Path, bailleur: str, nom: str, feuilles, correspondances: str | None = None
+) -> Path:
     """Write a landlord file in the format its name says (.xlsx, .ods, .csv)."""
     from peuplement.synthese.ecrivains import ecrire_csv, ecrire_ods, ecrire_xlsx
 
@@ -68,18 +90,43 @@ def ecrire(dossier: Path, bailleur: str, nom: str, feuilles, correspondances: st
 
 def codes(con, bailleur: str, champ: str) -> list:
     """The canonical code of each loaded row's field, through the stored value mapping."""
-    return [r[0] for r in con.execute(
-        f"select v.code from raw.ops_lignes l left join raw.correspondances_valeurs v "
-        f"on v.bailleur = l.bailleur and v.champ = '{champ}' "
-        f"and v.valeur_normalisee = {sql_normaliser_valeur('l.' + champ)} "
-        "where l.bailleur = ? order by l.ligne_source", [bailleur]).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            f"select v.code from raw.ops_lignes l left join raw.correspondances_valeurs v "
+            f"on v.bailleur = l.bailleur and v.champ = '{champ}' "
+            f"and v.valeur_normalisee = {sql_normaliser_valeur('l.' + champ)} "
+            "where l.bailleur = ? order by l.ligne_source",
+            [bailleur],
+        ).fetchall()
+    ]
 
 
-def dbt(commande: list[str], base_duckdb: Path, dossier_travail: Path) -> subprocess.CompletedProcess:
+def dbt(
+    commande: list[str], base_duckdb: Path, dossier_travail: Path
+) -> subprocess.CompletedProcess:
     """Run the real dbt on the project, against one warehouse file."""
-    env = {**os.environ, "PEUPLEMENT_DB": str(base_duckdb), "DO_NOT_TRACK": "1",
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "PEUPLEMENT_DB": str(base_duckdb),
+        "DO_NOT_TRACK": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
     return subprocess.run(
-        [str(BIN / "dbt"), *commande, "--profiles-dir", str(RACINE), "--project-dir", str(RACINE),
-         "--target-path", str(dossier_travail / "target"), "--log-path", str(dossier_travail / "logs")],
-        capture_output=True, text=True, env=env, cwd=RACINE)
+        [
+            str(BIN / "dbt"),
+            *commande,
+            "--profiles-dir",
+            str(RACINE),
+            "--project-dir",
+            str(RACINE),
+            "--target-path",
+            str(dossier_travail / "target"),
+            "--log-path",
+            str(dossier_travail / "logs"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=RACINE,
+    )

@@ -124,7 +124,8 @@ def test_landlord_spellings_reach_canonical_codes(demo):
     codes = con.execute(
         "select l.bailleur, v.code, count(*) from raw.ops_lignes l join raw.correspondances_valeurs v "
         "on v.bailleur = l.bailleur and v.champ = 'situation_familiale' and v.valeur_normalisee = "
-        f"{sql_normaliser_valeur('l.situation_familiale')} group by all").fetchall()
+        f"{sql_normaliser_valeur('l.situation_familiale')} group by all"
+    ).fetchall()
     par_bailleur = {}
     for bailleur, code, n in codes:
         par_bailleur.setdefault(bailleur, {})[code] = n

@@ -24,14 +24,18 @@ def test_reconciliation_test_fails_and_explains_a_lost_row(demo, tmp_path):
     copie = tmp_path / "entrepot.duckdb"
     shutil.copy(dossier / "entrepot" / "peuplement.duckdb", copie)
     con = duckdb.connect(str(copie))
-    con.execute("update raw.rapport_chargement set rows_loaded = rows_loaded - 1 "
-                "where fichier like '%GOHELLE%' and statut = 'charge'")
+    con.execute(
+        "update raw.rapport_chargement set rows_loaded = rows_loaded - 1 "
+        "where fichier like '%GOHELLE%' and statut = 'charge'"
+    )
     con.close()
     sortie = dbt(["build", "--store-failures"], copie, tmp_path)
     assert sortie.returncode == 1
     assert "FAIL 1 lignes_rapprochees_stg_chargement__rapports_fichiers" in sortie.stdout
     con = duckdb.connect(str(copie), read_only=True)
-    table = con.execute("select table_schema || '.' || table_name from information_schema.tables "
-                        "where table_name like 'lignes_rapprochees%'").fetchone()[0]
+    table = con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_name like 'lignes_rapprochees%'"
+    ).fetchone()[0]
     explication = con.execute(f"select explication from {table}").fetchone()[0]
     assert explication.startswith("Rapprochement faux pour bailleurs/GOHELLE/")

@@ -19,8 +19,14 @@ def _erreur(etude) -> str:
 
 def _rien_ecrit(etude):
     con = base(etude)
-    for table in ("ops_lignes", "quarantaine", "anomalies", "lignes_ignorees", "fichiers",
-                  "rapport_chargement"):
+    for table in (
+        "ops_lignes",
+        "quarantaine",
+        "anomalies",
+        "lignes_ignorees",
+        "fichiers",
+        "rapport_chargement",
+    ):
         assert con.execute(f"select count(*) from raw.{table}").fetchone()[0] == 0, table
     statut = con.execute("select statut, message from raw.chargements").fetchall()
     assert statut and statut[-1][0] == "echec"
@@ -67,7 +73,10 @@ def test_missing_required_column_names_it_and_suggests_the_closest_header(etude)
     ecrire(etude, "X", "ops.xlsx", [["Titre"], entete, ligne(1)])
     message = _erreur(etude)
     assert message.startswith("bailleurs/X/ops.xlsx, feuille « Feuille1 » : en-tête ligne 2")
-    assert "« situation familiale » (champ situation_familiale) ; en-tête proche : « Situation famil. »" in message
+    assert (
+        "« situation familiale » (champ situation_familiale) ; en-tête proche : « Situation famil. »"
+        in message
+    )
     assert "Colonnes trouvées : « N° logement »" in message
     assert 'colonnes: {"Situation famil.": situation_familiale}' in message
     _rien_ecrit(etude)
@@ -85,20 +94,32 @@ def test_wrong_encoding(etude):
     (rep / "ops.csv").write_bytes(texte.encode("latin-1"))
     (rep / "correspondances.yml").write_text("encodage: utf-8\n")
     message = _erreur(etude)
-    assert message.startswith("bailleurs/X/ops.csv : ligne 1 : l'octet 0xB0 n'est pas valide pour l'encodage déclaré « utf-8 »")
+    assert message.startswith(
+        "bailleurs/X/ops.csv : ligne 1 : l'octet 0xB0 n'est pas valide pour l'encodage déclaré « utf-8 »"
+    )
     (rep / "correspondances.yml").unlink()
     (rep / "ops.csv").write_bytes(texte.encode("utf-16"))
     assert "UTF-16" in _erreur(etude)
 
 
 def test_invalid_mapping_file(etude):
-    ecrire(etude, "X", "ops.xlsx", [ENTETE, ligne(1)],
-           correspondances="colonnes:\n  Foo: situation_familal\n")
+    ecrire(
+        etude,
+        "X",
+        "ops.xlsx",
+        [ENTETE, ligne(1)],
+        correspondances="colonnes:\n  Foo: situation_familal\n",
+    )
     message = _erreur(etude)
     assert "champ « situation_familal » inconnu" in message
     assert "vouliez-vous dire situation_familiale" in message
-    ecrire(etude, "X", "ops.xlsx", [ENTETE, ligne(1)],
-           correspondances="valeurs:\n  situation_familiale:\n    Seul: solo\n")
+    ecrire(
+        etude,
+        "X",
+        "ops.xlsx",
+        [ENTETE, ligne(1)],
+        correspondances="valeurs:\n  situation_familiale:\n    Seul: solo\n",
+    )
     assert "code « solo » inconnu ; codes attendus : personne_seule" in _erreur(etude)
 
 
