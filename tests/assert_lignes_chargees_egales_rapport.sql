@@ -5,7 +5,7 @@ with presentes as (
         fichier_sha256,
         bailleur,
         count(*) as lignes
-    from {{ source('brut', 'ops_lignes') }}
+    from {{ source('bailleurs', 'ops_lignes') }}
     group by fichier_sha256, bailleur
 ),
 
@@ -16,7 +16,7 @@ annoncees as (
         rapports.fichier,
         rapports.lignes_chargees
     from {{ ref('stg_chargement__rapports_fichiers') }} as rapports
-    inner join {{ source('brut', 'fichiers') }} as fichiers
+    inner join {{ source('chargement', 'fichiers') }} as fichiers
         on
             rapports.fichier_sha256 = fichiers.fichier_sha256
             and rapports.load_id = fichiers.load_id

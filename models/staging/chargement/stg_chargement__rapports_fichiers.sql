@@ -1,6 +1,6 @@
 -- Rapprochement par fichier des chargements successifs (lues = chargées + quarantaine + ignorées).
 with rapports as (
-    select * from {{ source('brut', 'rapport_chargement') }}
+    select * from {{ source('chargement', 'rapport_chargement') }}
 ),
 
 chargements as (
@@ -8,7 +8,7 @@ chargements as (
         load_id,
         debut as charge_le,
         operateur
-    from {{ source('brut', 'chargements') }}
+    from {{ source('chargement', 'chargements') }}
 )
 
 select
