@@ -504,6 +504,22 @@ class Chargeur:
             )
 
 
+def enregistrer_parametres(con: duckdb.DuckDBPyConnection, etude: Etude) -> None:
+    """The study's parameters (etude.yml), for dbt: one source of truth for every layer."""
+    parametres = {
+        "etude": etude.nom,
+        "code_epci": etude.code_epci,
+        "libelle_epci": etude.libelle_epci,
+        "millesime": str(etude.millesime),
+        "date_reference": etude.date_reference.isoformat(),
+        "liste_qpv": str(etude.liste_qpv),
+        "effectif_minimum": str(etude.effectif_minimum),
+        "taux_reponse_minimum": str(etude.taux_reponse_minimum),
+    }
+    con.execute("delete from raw.parametres")
+    con.executemany("insert into raw.parametres values (?, ?)", list(parametres.items()))
+
+
 def total_octets(etude: Etude) -> int:
     """Size of every data file of the study, for a progress bar."""
     return sum(
@@ -537,6 +553,7 @@ def charger(
         for livraison in livraisons:
             rapports.extend(chargeur.traiter(livraison))
         chargeur.enregistrer_rapport(rapports)
+        enregistrer_parametres(con, etude)
         con.execute(
             "insert into raw.chargements values (?, ?, ?, ?, ?, 'load', 'reussi', ?)",
             [

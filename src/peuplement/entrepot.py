@@ -48,6 +48,8 @@ TABLES_TECHNIQUES = {
     "lignes_ignorees": """
         load_id varchar, jeu varchar, bailleur varchar, fichier varchar, feuille varchar,
         ligne_source integer, fichier_sha256 varchar, raison varchar, apercu varchar""",
+    "parametres": """
+        cle varchar primary key, valeur varchar""",
     "bailleurs": """
         bailleur varchar primary key, libelle varchar, dossier varchar""",
     "correspondances_valeurs": """
