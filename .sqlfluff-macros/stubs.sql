@@ -15,3 +15,19 @@
 {% macro liste_entiers(expression) -%}
     string_split({{ expression }}, ';')
 {%- endmacro %}
+{% macro mois_avant(date_expression, mois) -%}
+    cast({{ date_expression }} - to_months({{ mois }}) as date)
+{%- endmacro %}
+{% macro compter_inferieurs(liste, seuil) -%}
+    len(list_filter({{ liste }}, age -> age < {{ seuil }}))
+{%- endmacro %}
+{#- The catalogue is read from the database at compile time; the linter gets a sample of it. -#}
+{% macro catalogue_indicateurs(types=none) -%}
+    {%- set exemples = [
+        {'indicateur': 'nb_logements', 'type': 'effectif', 'numerateur': 'logement', 'denominateur': none},
+        {'indicateur': 'part_apl', 'type': 'part', 'numerateur': 'apl_oui', 'denominateur': 'apl_connu'},
+        {'indicateur': 'ecart_apl_recents', 'type': 'ecart', 'indicateur_a': 'part_apl_recents',
+         'indicateur_b': 'part_apl'},
+    ] -%}
+    {{ return(exemples | selectattr('type', 'in', types or ['effectif', 'part', 'ecart']) | list) }}
+{%- endmacro %}

@@ -1,0 +1,120 @@
+-- depends_on: {{ ref('indicateurs') }}
+-- Tous les indicateurs du catalogue, à toutes les mailles, pour l'ensemble des bailleurs et pour
+-- chacun : une ligne par (millésime, maille, zone, bailleur, indicateur), en format long.
+{%- set indicateurs = catalogue_indicateurs(types=['effectif', 'part', 'taux', 'moyenne']) %}
+{%- set ecarts = catalogue_indicateurs(types=['ecart']) %}
+{%- set mailles = [
+    ('epci', 'code_epci', 'true'),
+    ('commune', 'code_commune', 'true'),
+    ('commune_qpv', "code_commune || '-' || cote_qpv", 'true'),
+    ('qpv', 'code_qpv', 'code_qpv is not null'),
+    ('iris', 'code_iris', 'code_iris is not null'),
+    ('quartier', 'code_quartier', 'code_quartier is not null'),
+    ('residence', 'code_residence', 'true'),
+] %}
+
+with cellules as (
+    select * from {{ ref('int_indicateurs__cellules') }}
+),
+
+catalogue as (
+    select * from {{ ref('indicateurs') }}
+),
+
+zones as (
+    {%- for maille, code_zone, filtre in mailles %}
+        select
+            millesime,
+            '{{ maille }}' as maille,
+            {{ code_zone }} as code_zone,
+            coalesce(bailleur, 'ensemble') as bailleur,
+        {%- for i in indicateurs %}
+            sum(num__{{ i['indicateur'] }}) as num__{{ i['indicateur'] }},
+            sum(den__{{ i['indicateur'] }}) as den__{{ i['indicateur'] }}{{ "," if not loop.last }}
+        {%- endfor %}
+        from cellules
+        where {{ filtre }}
+        group by grouping sets ((millesime, {{ code_zone }}, bailleur), (millesime, {{ code_zone }}))
+        {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+longues as (
+    {%- for i in indicateurs %}
+        select
+            millesime,
+            maille,
+            code_zone,
+            bailleur,
+            '{{ i["indicateur"] }}' as indicateur,
+            num__{{ i['indicateur'] }} as numerateur,
+            den__{{ i['indicateur'] }} as denominateur
+        from zones
+        {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+ratios as (
+    select
+        longues.millesime,
+        longues.maille,
+        longues.code_zone,
+        longues.bailleur,
+        longues.indicateur,
+        cast(longues.numerateur as bigint) as numerateur,
+        cast(longues.denominateur as bigint) as denominateur,
+        case
+            when catalogue.type = 'effectif' then cast(longues.numerateur as double)
+            when longues.denominateur > 0
+                then cast(longues.numerateur as double) / longues.denominateur
+        end as valeur
+    from longues
+    inner join catalogue on longues.indicateur = catalogue.indicateur
+),
+
+ecarts as (
+    {%- for e in ecarts %}
+        select
+            a.millesime,
+            a.maille,
+            a.code_zone,
+            a.bailleur,
+            '{{ e["indicateur"] }}' as indicateur,
+            cast(null as bigint) as numerateur,
+            cast(null as bigint) as denominateur,
+            a.valeur - b.valeur as valeur
+        from ratios as a
+        inner join ratios as b
+            on
+                a.millesime = b.millesime
+                and a.maille = b.maille
+                and a.code_zone = b.code_zone
+                and a.bailleur = b.bailleur
+        where a.indicateur = '{{ e["indicateur_a"] }}' and b.indicateur = '{{ e["indicateur_b"] }}'
+        {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+toutes as (
+    select * from ratios
+    {%- if ecarts %}
+        union all
+        select * from ecarts
+    {%- endif %}
+)
+
+select
+    toutes.millesime,
+    toutes.maille,
+    toutes.code_zone,
+    toutes.bailleur,
+    toutes.indicateur,
+    catalogue.famille,
+    catalogue.type,
+    catalogue.unite,
+    catalogue.partition,
+    toutes.numerateur,
+    toutes.denominateur,
+    toutes.valeur
+from toutes
+inner join catalogue on toutes.indicateur = catalogue.indicateur
