@@ -1,0 +1,154 @@
+-- Les zones de chaque maille, avec leur libellé et leurs zones parentes (commune, EPCI, côté
+-- QPV). Une résidence ou un QPV à cheval sur plusieurs communes est rattaché à la commune où
+-- se trouvent le plus de ses logements.
+with logements as (
+    select * from {{ ref('int_menages__caracteristiques') }}
+),
+
+parametres as (
+    select * from {{ ref('stg_etude__parametres') }}
+),
+
+communes as (
+    select * from {{ ref('stg_geographie__communes') }}
+),
+
+iris as (
+    select * from {{ ref('stg_geographie__iris') }}
+),
+
+qpv as (
+    select * from {{ ref('stg_geographie__qpv') }}
+),
+
+quartiers as (
+    select distinct
+        code_quartier,
+        libelle_quartier
+    from {{ ref('stg_geographie__quartiers') }}
+),
+
+affectations as (
+    select
+        'epci' as maille,
+        code_epci as code_zone,
+        code_commune,
+        cote_qpv,
+        code_qpv
+    from logements
+    union all
+    select
+        'commune' as maille,
+        code_commune as code_zone,
+        code_commune,
+        cote_qpv,
+        code_qpv
+    from logements
+    union all
+    select
+        'commune_qpv' as maille,
+        code_commune || '-' || cote_qpv as code_zone,
+        code_commune,
+        cote_qpv,
+        code_qpv
+    from logements
+    union all
+    select
+        'qpv' as maille,
+        code_qpv as code_zone,
+        code_commune,
+        cote_qpv,
+        code_qpv
+    from logements
+    where code_qpv is not null
+    union all
+    select
+        'iris' as maille,
+        code_iris as code_zone,
+        code_commune,
+        cote_qpv,
+        code_qpv
+    from logements
+    where code_iris is not null
+    union all
+    select
+        'quartier' as maille,
+        code_quartier as code_zone,
+        code_commune,
+        cote_qpv,
+        code_qpv
+    from logements
+    where code_quartier is not null
+    union all
+    select
+        'residence' as maille,
+        code_residence as code_zone,
+        code_commune,
+        cote_qpv,
+        code_qpv
+    from logements
+),
+
+comptes as (
+    select
+        maille,
+        code_zone,
+        code_commune,
+        count(*) as logements,
+        count(distinct cote_qpv) as cotes_qpv,
+        min(cote_qpv) as cote_qpv,
+        count(distinct code_qpv) as nb_qpv,
+        min(code_qpv) as code_qpv
+    from affectations
+    group by maille, code_zone, code_commune
+),
+
+principales as (
+    select
+        *,
+        row_number() over (
+            partition by maille, code_zone order by logements desc, code_commune asc
+        ) as rang,
+        sum(logements) over (partition by maille, code_zone) as logements_zone,
+        count(*) over (partition by maille, code_zone) as nb_communes
+    from comptes
+)
+
+select
+    principales.maille,
+    principales.code_zone,
+    case principales.maille
+        when 'epci' then parametres.libelle_epci
+        when 'commune' then communes.libelle_commune
+        when 'commune_qpv'
+            then
+                coalesce(communes.libelle_commune, principales.code_commune) || case
+                    when principales.code_zone like '%-hors_qpv' then ' – hors QPV'
+                    when principales.code_zone like '%-qpv' then ' – en QPV'
+                    else ' – côté QPV inconnu'
+                end
+        when 'qpv' then qpv.libelle_qpv
+        when 'iris' then iris.libelle_iris
+        when 'quartier' then quartiers.libelle_quartier
+        else 'Résidence ' || principales.code_zone
+    end as libelle,
+    case when principales.maille <> 'epci' then principales.code_commune end as code_commune,
+    parametres.code_epci,
+    case
+        when principales.maille in ('commune_qpv', 'qpv', 'iris', 'residence') and principales.cotes_qpv = 1
+            then principales.cote_qpv
+    end as cote_qpv,
+    case
+        when principales.maille in ('qpv', 'residence') and principales.nb_qpv = 1
+            then principales.code_qpv
+    end as code_qpv,
+    cast(principales.logements_zone as bigint) as nb_logements,
+    cast(principales.nb_communes as integer) as nb_communes
+from principales
+cross join parametres
+left join communes on principales.code_commune = communes.code_commune
+left join iris on principales.code_zone = iris.code_iris and principales.maille = 'iris'
+left join qpv on principales.code_zone = qpv.code_qpv and principales.maille = 'qpv'
+left join quartiers
+    on principales.code_zone = quartiers.code_quartier and principales.maille = 'quartier'
+where principales.rang = 1
