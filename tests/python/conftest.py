@@ -39,3 +39,19 @@ def etude(tmp_path):
     dossier = tmp_path / "etude"
     initialiser_etude(dossier, nom="Test", code_epci="246200364", operateur="Testeur")
     return dossier
+
+
+@pytest.fixture(scope="session")
+def entrepot_construit(demo, tmp_path_factory):
+    """A copy of the demo warehouse after a real `dbt build`: (warehouse path, dbt output)."""
+    import shutil
+
+    from aides import dbt
+
+    dossier, _, _ = demo
+    travail = tmp_path_factory.mktemp("dbt")
+    copie = travail / "entrepot.duckdb"
+    shutil.copy(dossier / "entrepot" / "peuplement.duckdb", copie)
+    sortie = dbt(["build"], copie, travail)
+    assert sortie.returncode == 0, sortie.stdout[-5000:]
+    return copie, sortie.stdout

@@ -6,30 +6,46 @@ import duckdb
 from aides import dbt
 
 
-def test_dbt_build_passes_on_the_loaded_demo(demo, tmp_path):
-    dossier, _, _ = demo
-    copie = tmp_path / "entrepot.duckdb"
-    shutil.copy(dossier / "entrepot" / "peuplement.duckdb", copie)
-    sortie = dbt(["build"], copie, tmp_path)
-    assert sortie.returncode == 0, sortie.stdout[-3000:]
-    assert "ERROR=0" in sortie.stdout
+def test_dbt_build_passes_on_the_loaded_demo(entrepot_construit):
+    copie, sortie = entrepot_construit
+    assert "ERROR=0" in sortie and "FAIL" not in sortie
     con = duckdb.connect(str(copie), read_only=True)
     n = con.execute("select count(*) from staging.stg_chargement__rapports_fichiers").fetchone()[0]
     assert n == con.execute("select count(*) from raw.rapport_chargement").fetchone()[0] > 0
-    assert con.execute("select count(*) from referentiel.dict_valeurs").fetchone()[0] > 50
+    mailles = {
+        m for (m,) in con.execute("select distinct maille from marts.fct_indicateurs").fetchall()
+    }
+    assert mailles == {"epci", "commune", "commune_qpv", "qpv", "iris", "quartier", "residence"}
+    indicateurs = con.execute("select count(*) from marts.dim_indicateurs").fetchone()[0]
+    bailleurs = con.execute(
+        "select count(distinct bailleur) from marts.fct_indicateurs"
+    ).fetchone()[0]
+    assert bailleurs == 6  # five landlords and « ensemble »
+    epci = con.execute(
+        "select count(*) from marts.fct_indicateurs where maille = 'epci'"
+    ).fetchone()[0]
+    assert epci == indicateurs * bailleurs  # every indicator for every landlord at EPCI level
 
 
-def test_reconciliation_test_fails_and_explains_a_lost_row(demo, tmp_path):
-    dossier, _, _ = demo
+def _copie(entrepot_construit, tmp_path):
     copie = tmp_path / "entrepot.duckdb"
-    shutil.copy(dossier / "entrepot" / "peuplement.duckdb", copie)
+    shutil.copy(entrepot_construit[0], copie)
+    return copie
+
+
+def test_reconciliation_test_fails_and_explains_a_lost_row(entrepot_construit, tmp_path):
+    copie = _copie(entrepot_construit, tmp_path)
     con = duckdb.connect(str(copie))
     con.execute(
         "update raw.rapport_chargement set rows_loaded = rows_loaded - 1 "
         "where fichier like '%GOHELLE%' and statut = 'charge'"
     )
     con.close()
-    sortie = dbt(["build", "--store-failures"], copie, tmp_path)
+    sortie = dbt(
+        ["test", "--store-failures", "--select", "stg_chargement__rapports_fichiers"],
+        copie,
+        tmp_path,
+    )
     assert sortie.returncode == 1
     assert "FAIL 1 lignes_rapprochees_stg_chargement__rapports_fichiers" in sortie.stdout
     con = duckdb.connect(str(copie), read_only=True)
@@ -39,3 +55,32 @@ def test_reconciliation_test_fails_and_explains_a_lost_row(demo, tmp_path):
     ).fetchone()[0]
     explication = con.execute(f"select explication from {table}").fetchone()[0]
     assert explication.startswith("Rapprochement faux pour bailleurs/GOHELLE/")
+
+
+def test_additivity_tests_catch_a_commune_that_does_not_add_up(entrepot_construit, tmp_path):
+    copie = _copie(entrepot_construit, tmp_path)
+    con = duckdb.connect(str(copie))
+    code = con.execute(
+        "select min(code_zone) from marts.fct_indicateurs where maille = 'commune'"
+    ).fetchone()[0]
+    con.execute(
+        "update marts.fct_indicateurs set numerateur = numerateur + 1 where maille = 'commune' "
+        "and code_zone = ? and bailleur = 'ensemble' and indicateur = 'part_apl'",
+        [code],
+    )
+    con.close()
+    sortie = dbt(["test", "--store-failures", "--select", "fct_indicateurs"], copie, tmp_path)
+    assert sortie.returncode == 1
+    echecs = [ligne for ligne in sortie.stdout.splitlines() if " FAIL " in ligne]
+    noms = " ".join(echecs)
+    assert "FAIL 1 communes_egalent_epci" in noms
+    assert "FAIL 1 qpv_et_hors_qpv_egalent_commune" in noms
+    assert "FAIL 1 bailleurs_egalent_ensemble" in noms
+    assert len(echecs) == 3, echecs
+    con = duckdb.connect(str(copie), read_only=True)
+    table = con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_name like 'bailleurs_egalent_ensemble%'"
+    ).fetchone()[0]
+    explication = con.execute(f"select explication from {table}").fetchone()[0]
+    assert explication.startswith(f"Zone {code}, part_apl : ensemble = ")
