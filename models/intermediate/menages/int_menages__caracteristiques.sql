@@ -100,6 +100,13 @@ select
         else 0
     end as grande_famille,
     case when age is not null then 1 else 0 end as age_connu,
+    case when age < 25 then 1 else 0 end as age_moins_25,
+    case when age >= 25 and age < 30 then 1 else 0 end as age_25_29,
+    case when age >= 30 and age < 40 then 1 else 0 end as age_30_39,
+    case when age >= 40 and age < 50 then 1 else 0 end as age_40_49,
+    case when age >= 50 and age < 65 then 1 else 0 end as age_50_64,
+    case when age >= 65 and age < 75 then 1 else 0 end as age_65_74,
+    case when age >= 75 then 1 else 0 end as age_75_plus,
     case when age < age_jeune_titulaire then 1 else 0 end as tit_jeune,
     case when age >= age_titulaire_age then 1 else 0 end as tit_age,
     case when age >= age_titulaire_tres_age then 1 else 0 end as tit_tres_age,
