@@ -24,11 +24,15 @@ demo: $(STAMP)
 	$(BIN)/peuplement demo $(ETUDE_DEMO) --force
 	$(BIN)/peuplement load --etude $(ETUDE_DEMO)
 	PEUPLEMENT_DB=$(ETUDE_DEMO)/entrepot/peuplement.duckdb $(BIN)/dbt build --profiles-dir .
+	PEUPLEMENT_DB=$(ETUDE_DEMO)/entrepot/peuplement.duckdb $(BIN)/dbt docs generate --static --profiles-dir . --quiet
+	@echo "Indicateurs : table marts.fct_indicateurs de $(ETUDE_DEMO)/entrepot/peuplement.duckdb ;"
+	@echo "documentation et lignage : ouvrir target/static_index.html dans un navigateur"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/sqlfluff lint models macros tests
 	$(BIN)/dbt parse --profiles-dir . --quiet
+	$(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
 
 test: lint
 	$(BIN)/pytest

@@ -16,7 +16,7 @@ annoncees as (
         rapports.fichier,
         rapports.lignes_chargees
     from {{ ref('stg_chargement__rapports_fichiers') }} as rapports
-    inner join {{ source('chargement', 'fichiers') }} as fichiers
+    inner join {{ ref('stg_chargement__fichiers') }} as fichiers
         on
             rapports.fichier_sha256 = fichiers.fichier_sha256
             and rapports.load_id = fichiers.load_id
