@@ -39,8 +39,9 @@ print(con.execute("select count(*) from lignes").fetchone()[0])
 
 
 def mesurer(commande: list[str]) -> tuple[float, float]:
-    sortie = subprocess.run([sys.executable, "-c", MESURE, *commande], capture_output=True,
-                            text=True, check=True)
+    sortie = subprocess.run(
+        [sys.executable, "-c", MESURE, *commande], capture_output=True, text=True, check=True
+    )
     code, duree, rss_ko = sortie.stdout.split()
     if code != "0":
         raise SystemExit(f"échec de {commande}")
@@ -73,18 +74,25 @@ def main() -> None:
     debut = time.perf_counter()
     chemin = preparer(args.dossier, args.lignes)
     taille = chemin.stat().st_size / 2**20
-    print(f"Fichier : {chemin} ({args.lignes:,} logements, {taille:.1f} Mo), "
-          f"écrit en {time.perf_counter() - debut:.1f} s")
+    print(
+        f"Fichier : {chemin} ({args.lignes:,} logements, {taille:.1f} Mo), "
+        f"écrit en {time.perf_counter() - debut:.1f} s"
+    )
     etude = args.dossier / "etude"
     t_p, m_p = mesurer([str(BIN / "peuplement"), "load", "--etude", str(etude)])
-    t_b, m_b = mesurer([sys.executable, "-c", BASELINE, str(chemin),
-                        str(args.dossier / "baseline.duckdb")])
-    print(f"peuplement load            : {t_p:7.1f} s, mémoire max {m_p:7.0f} Mo "
-          "(lecture, contrôles, quarantaine, rapprochement)")
+    t_b, m_b = mesurer(
+        [sys.executable, "-c", BASELINE, str(chemin), str(args.dossier / "baseline.duckdb")]
+    )
+    print(
+        f"peuplement load            : {t_p:7.1f} s, mémoire max {m_p:7.0f} Mo "
+        "(lecture, contrôles, quarantaine, rapprochement)"
+    )
     print(f"pandas/openpyxl + DuckDB   : {t_b:7.1f} s, mémoire max {m_b:7.0f} Mo (lecture brute)")
     print(f"Rapport de vitesse         : {t_b / t_p:.1f}x (objectif ≥ 6x)")
-    print(f"Mémoire / taille du fichier: {m_p / taille:.0f}x pour peuplement, "
-          f"{m_b / taille:.0f}x pour la référence")
+    print(
+        f"Mémoire / taille du fichier: {m_p / taille:.0f}x pour peuplement, "
+        f"{m_b / taille:.0f}x pour la référence"
+    )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 -- Les zones de chaque maille, avec leur libellé et leurs zones parentes (commune, EPCI, côté
 -- QPV). Une résidence ou un QPV à cheval sur plusieurs communes est rattaché à la commune où
 -- se trouvent le plus de ses logements.
-with logements as (
-    select * from {{ ref('int_menages__caracteristiques') }}
+with cellules as (
+    select * from {{ ref('int_indicateurs__cellules') }}
 ),
 
 parametres as (
@@ -34,32 +34,36 @@ affectations as (
         code_epci as code_zone,
         code_commune,
         cote_qpv,
-        code_qpv
-    from logements
+        code_qpv,
+        nb_logements_cellule
+    from cellules
     union all
     select
         'commune' as maille,
         code_commune as code_zone,
         code_commune,
         cote_qpv,
-        code_qpv
-    from logements
+        code_qpv,
+        nb_logements_cellule
+    from cellules
     union all
     select
         'commune_qpv' as maille,
         code_commune || '-' || cote_qpv as code_zone,
         code_commune,
         cote_qpv,
-        code_qpv
-    from logements
+        code_qpv,
+        nb_logements_cellule
+    from cellules
     union all
     select
         'qpv' as maille,
         code_qpv as code_zone,
         code_commune,
         cote_qpv,
-        code_qpv
-    from logements
+        code_qpv,
+        nb_logements_cellule
+    from cellules
     where code_qpv is not null
     union all
     select
@@ -67,8 +71,9 @@ affectations as (
         code_iris as code_zone,
         code_commune,
         cote_qpv,
-        code_qpv
-    from logements
+        code_qpv,
+        nb_logements_cellule
+    from cellules
     where code_iris is not null
     union all
     select
@@ -76,8 +81,9 @@ affectations as (
         code_quartier as code_zone,
         code_commune,
         cote_qpv,
-        code_qpv
-    from logements
+        code_qpv,
+        nb_logements_cellule
+    from cellules
     where code_quartier is not null
     union all
     select
@@ -85,8 +91,9 @@ affectations as (
         code_residence as code_zone,
         code_commune,
         cote_qpv,
-        code_qpv
-    from logements
+        code_qpv,
+        nb_logements_cellule
+    from cellules
 ),
 
 comptes as (
@@ -94,7 +101,7 @@ comptes as (
         maille,
         code_zone,
         code_commune,
-        count(*) as logements,
+        sum(nb_logements_cellule) as logements,
         count(distinct cote_qpv) as cotes_qpv,
         min(cote_qpv) as cote_qpv,
         count(distinct code_qpv) as nb_qpv,

@@ -75,22 +75,16 @@ ratios as (
 ecarts as (
     {%- for e in ecarts %}
         select
-            a.millesime,
-            a.maille,
-            a.code_zone,
-            a.bailleur,
+            millesime,
+            maille,
+            code_zone,
+            bailleur,
             '{{ e["indicateur"] }}' as indicateur,
             cast(null as bigint) as numerateur,
             cast(null as bigint) as denominateur,
-            a.valeur - b.valeur as valeur
-        from ratios as a
-        inner join ratios as b
-            on
-                a.millesime = b.millesime
-                and a.maille = b.maille
-                and a.code_zone = b.code_zone
-                and a.bailleur = b.bailleur
-        where a.indicateur = '{{ e["indicateur_a"] }}' and b.indicateur = '{{ e["indicateur_b"] }}'
+            cast(num__{{ e["indicateur_a"] }} as double) / nullif(den__{{ e["indicateur_a"] }}, 0)
+            - cast(num__{{ e["indicateur_b"] }} as double) / nullif(den__{{ e["indicateur_b"] }}, 0) as valeur
+        from zones
         {{ "union all" if not loop.last }}
     {%- endfor %}
 ),

@@ -1,5 +1,7 @@
 -- Lignes OPS acceptées des bailleurs, typées, et codées selon les listes canoniques
--- (dictionnaire intégré + correspondances propres à chaque bailleur).
+-- (dictionnaire intégré + correspondances propres à chaque bailleur). Matérialisé en table :
+-- six jointures de codage sur des millions de lignes, lues par plusieurs tests et modèles.
+{{ config(materialized='table') }}
 {%- set champs_codes = [
     'occupation', 'repondu', 'situation_familiale', 'revenu_plafond', 'apl', 'emmenage_recent'] %}
 {%- set champs_entiers = [
