@@ -18,6 +18,10 @@ quartiers as (
     select * from {{ ref('stg_geographie__quartiers') }}
 ),
 
+financements as (
+    select * from {{ ref('groupes_financement') }}
+),
+
 rattaches as (
     select
         logements.*,
@@ -86,6 +90,7 @@ select
     classes.bailleur || ':' || coalesce(classes.code_programme_retenu, 'sans_programme') as code_residence,
     classes.nb_pieces,
     classes.code_financement,
+    financements.groupe_financement,
     classes.date_reference,
     classes.occupation,
     classes.repondu,
@@ -111,3 +116,4 @@ select
     classes.ligne_source
 from classes
 left join quartiers on classes.code_iris = quartiers.code_iris
+left join financements on classes.code_financement = financements.code_financement

@@ -73,7 +73,12 @@ def generer(
     qpv_iris = geo.iris_qpv[iris]
     en_qpv = (qpv_iris >= 0) & (rng.random(n) < 0.75)
     qpv = np.where(en_qpv, qpv_iris, -1)
-    bailleur = rng.choice(len(parts_bailleurs), size=n, p=parts_bailleurs / parts_bailleurs.sum())
+    nb_bailleurs = len(parts_bailleurs)
+    if nb_bailleurs <= 5:  # one EPCI: every landlord may own dwellings anywhere
+        bailleur = rng.choice(nb_bailleurs, size=n, p=parts_bailleurs / parts_bailleurs.sum())
+    else:  # national size: landlords are local, one or two per IRIS
+        principal = iris * nb_bailleurs // len(geo.poids_iris)
+        bailleur = (principal + (rng.random(n) < 0.3)) % nb_bailleurs
     # Dwellings of one landlord in one IRIS form programmes of ~60 dwellings.
     ordre = np.lexsort((rng.random(n), qpv, iris, bailleur))
     programme = np.empty(n, dtype=np.int64)
