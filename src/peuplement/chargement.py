@@ -8,7 +8,6 @@ changes, the files that left are retired with their rows, and the new ones are l
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import uuid
 from collections import Counter
@@ -20,24 +19,15 @@ import duckdb
 import pyarrow as pa
 
 from . import entrepot
-from .catalogue import JEUX, OPS, REFERENTIELS, Jeu
+from .catalogue import OPS, Jeu
 from .controles import REJET, Contexte, colonnes_typees, q, requete_anomalies
-from .dictionnaire import ConfigSource, Dictionnaire
+from .dictionnaire import Dictionnaire
 from .entete import Entete, champs_manquants, detecter_entete, verifier_entete
 from .erreurs import ErreurFichier
-from .etude import FICHIER_CORRESPONDANCES, Etude, fichiers_donnees
+from .etude import Etude
 from .lecture import Feuille, lire_fichier
 from .lignes import decouper
-from .texte import normaliser_entete
-
-
-@dataclass
-class Livraison:
-    jeu: Jeu
-    bailleur: str | None
-    fichiers: list[Path]
-    config: ConfigSource
-    fichier_config: str
+from .livraisons import Livraison, lister_livraisons, sha256_fichier
 
 
 @dataclass
@@ -85,56 +75,6 @@ class ResultatChargement:
     load_id: str
     fichiers: list[RapportFichier]
     remarques: list[str]
-
-
-def sha256_fichier(chemin: Path) -> str:
-    h = hashlib.sha256()
-    with open(chemin, "rb") as f:
-        for bloc in iter(lambda: f.read(1 << 20), b""):
-            h.update(bloc)
-    return h.hexdigest()
-
-
-def lister_livraisons(etude: Etude, remarques: list[str]) -> list[Livraison]:
-    """Reference datasets first (RPLS before the landlords' rows are checked), then landlords."""
-    livraisons = []
-    ref = etude.dossier_referentiels
-    config_ref = ref / FICHIER_CORRESPONDANCES
-    par_jeu: dict[str, list[Path]] = {j: [] for j in REFERENTIELS}
-    for chemin in fichiers_donnees(ref):
-        nom = normaliser_entete(chemin.stem)
-        jeu = next((j for j in REFERENTIELS if nom.startswith(j)), None)
-        if jeu is None:
-            remarques.append(
-                f"{chemin.relative_to(etude.dossier)} : fichier non reconnu, ignoré (le nom d'un "
-                f"référentiel commence par {', '.join(REFERENTIELS)})"
-            )
-        else:
-            par_jeu[jeu].append(chemin)
-    for jeu in REFERENTIELS:
-        if par_jeu[jeu]:
-            config = ConfigSource.lire(config_ref, JEUX[jeu], section=jeu)
-            livraisons.append(
-                Livraison(
-                    JEUX[jeu],
-                    None,
-                    par_jeu[jeu],
-                    config,
-                    str(config_ref.relative_to(etude.dossier)),
-                )
-            )
-    for code in etude.bailleurs():
-        dossier = etude.dossier_bailleurs / code
-        chemin_config = dossier / FICHIER_CORRESPONDANCES
-        config = ConfigSource.lire(chemin_config, OPS)
-        fichiers = fichiers_donnees(dossier)
-        if not fichiers:
-            remarques.append(f"bailleurs/{code} : aucun fichier de données (xlsx, ods, csv...)")
-            continue
-        livraisons.append(
-            Livraison(OPS, code, fichiers, config, str(chemin_config.relative_to(etude.dossier)))
-        )
-    return livraisons
 
 
 class Chargeur:
@@ -504,29 +444,6 @@ class Chargeur:
             )
 
 
-def enregistrer_parametres(con: duckdb.DuckDBPyConnection, etude: Etude) -> None:
-    """The study's parameters (etude.yml), for dbt: one source of truth for every layer."""
-    parametres = {
-        "etude": etude.nom,
-        "code_epci": etude.code_epci,
-        "libelle_epci": etude.libelle_epci,
-        "millesime": str(etude.millesime),
-        "date_reference": etude.date_reference.isoformat(),
-        "liste_qpv": str(etude.liste_qpv),
-        "effectif_minimum": str(etude.effectif_minimum),
-        "taux_reponse_minimum": str(etude.taux_reponse_minimum),
-    }
-    con.execute("delete from raw.parametres")
-    con.executemany("insert into raw.parametres values (?, ?)", list(parametres.items()))
-
-
-def total_octets(etude: Etude) -> int:
-    """Size of every data file of the study, for a progress bar."""
-    return sum(
-        p.stat().st_size for livraison in lister_livraisons(etude, []) for p in livraison.fichiers
-    )
-
-
 def nouvel_identifiant() -> str:
     return dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
@@ -553,7 +470,7 @@ def charger(
         for livraison in livraisons:
             rapports.extend(chargeur.traiter(livraison))
         chargeur.enregistrer_rapport(rapports)
-        enregistrer_parametres(con, etude)
+        entrepot.enregistrer_parametres(con, etude)
         con.execute(
             "insert into raw.chargements values (?, ?, ?, ?, ?, 'load', 'reussi', ?)",
             [

@@ -58,8 +58,9 @@ def init(
 @click.option("--json", "en_json", is_flag=True, help="Affiche le rapprochement en JSON.")
 def load(dossier: Path, operateur: str | None, en_json: bool) -> None:
     """Charge dans l'entrepôt tous les fichiers nouveaux de l'étude."""
-    from .chargement import charger, total_octets
+    from .chargement import charger
     from .etude import charger_etude
+    from .livraisons import total_octets
     from .rapport import afficher
     from .rapport import en_json as rapport_json
 

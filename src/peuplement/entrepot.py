@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from .catalogue import JEUX, Jeu
+from .etude import Etude
 
 SCHEMA_BRUT = "raw"
 
@@ -93,3 +94,19 @@ def creer_schema(con: duckdb.DuckDBPyConnection) -> None:
         for c, t in colonnes:
             if c not in existantes:
                 con.execute(f"alter table {table_jeu(jeu)} add column {c} {t}")
+
+
+def enregistrer_parametres(con: duckdb.DuckDBPyConnection, etude: Etude) -> None:
+    """The study's parameters (etude.yml), for dbt: one source of truth for every layer."""
+    parametres = {
+        "etude": etude.nom,
+        "code_epci": etude.code_epci,
+        "libelle_epci": etude.libelle_epci,
+        "millesime": str(etude.millesime),
+        "date_reference": etude.date_reference.isoformat(),
+        "liste_qpv": str(etude.liste_qpv),
+        "effectif_minimum": str(etude.effectif_minimum),
+        "taux_reponse_minimum": str(etude.taux_reponse_minimum),
+    }
+    con.execute("delete from raw.parametres")
+    con.executemany("insert into raw.parametres values (?, ?)", list(parametres.items()))
