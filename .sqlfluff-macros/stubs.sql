@@ -31,3 +31,6 @@
     ] -%}
     {{ return(exemples | selectattr('type', 'in', types or ['effectif', 'part', 'ecart']) | list) }}
 {%- endmacro %}
+{% macro mailles() -%}
+    {{ return([('epci', 'code_epci', 'true'), ('qpv', 'code_qpv', 'code_qpv is not null')]) }}
+{%- endmacro %}

@@ -3,15 +3,7 @@
 -- chaque bailleur et pour l'ensemble (« ensemble ») : une ligne par (maille, zone, bailleur),
 -- une paire de colonnes par indicateur. Chaque zone est la somme exacte de ses cellules.
 {%- set indicateurs = catalogue_indicateurs(types=['effectif', 'part', 'taux', 'moyenne']) %}
-{%- set mailles = [
-    ('epci', 'code_epci', 'true'),
-    ('commune', 'code_commune', 'true'),
-    ('commune_qpv', "code_commune || '-' || cote_qpv", 'true'),
-    ('qpv', 'code_qpv', 'code_qpv is not null'),
-    ('iris', 'code_iris', 'code_iris is not null'),
-    ('quartier', 'code_quartier', 'code_quartier is not null'),
-    ('residence', 'code_residence', 'true'),
-] %}
+{%- set mailles = mailles() %}
 
 with cellules as (
     select * from {{ ref('int_indicateurs__cellules') }}

@@ -29,71 +29,18 @@ quartiers as (
 ),
 
 affectations as (
-    select
-        'epci' as maille,
-        code_epci as code_zone,
-        code_commune,
-        cote_qpv,
-        code_qpv,
-        nb_logements_cellule
-    from cellules
-    union all
-    select
-        'commune' as maille,
-        code_commune as code_zone,
-        code_commune,
-        cote_qpv,
-        code_qpv,
-        nb_logements_cellule
-    from cellules
-    union all
-    select
-        'commune_qpv' as maille,
-        code_commune || '-' || cote_qpv as code_zone,
-        code_commune,
-        cote_qpv,
-        code_qpv,
-        nb_logements_cellule
-    from cellules
-    union all
-    select
-        'qpv' as maille,
-        code_qpv as code_zone,
-        code_commune,
-        cote_qpv,
-        code_qpv,
-        nb_logements_cellule
-    from cellules
-    where code_qpv is not null
-    union all
-    select
-        'iris' as maille,
-        code_iris as code_zone,
-        code_commune,
-        cote_qpv,
-        code_qpv,
-        nb_logements_cellule
-    from cellules
-    where code_iris is not null
-    union all
-    select
-        'quartier' as maille,
-        code_quartier as code_zone,
-        code_commune,
-        cote_qpv,
-        code_qpv,
-        nb_logements_cellule
-    from cellules
-    where code_quartier is not null
-    union all
-    select
-        'residence' as maille,
-        code_residence as code_zone,
-        code_commune,
-        cote_qpv,
-        code_qpv,
-        nb_logements_cellule
-    from cellules
+    {%- for maille, code_zone, filtre in mailles() %}
+        select
+            '{{ maille }}' as maille,
+            {{ code_zone }} as code_zone,
+            code_commune,
+            cote_qpv,
+            code_qpv,
+            nb_logements_cellule
+        from cellules
+        where {{ filtre }}
+        {{ "union all" if not loop.last }}
+    {%- endfor %}
 ),
 
 comptes as (
