@@ -75,7 +75,8 @@ def ouvrir(chemin: Path) -> duckdb.DuckDBPyConnection:
 
 
 def creer_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema, and add the columns a newer catalogue introduced."""
+    """Create the raw schema, and add the columns a newer catalogue introduced (one commit)."""
+    con.execute("begin transaction")
     con.execute(f"create schema if not exists {SCHEMA_BRUT}")
     for nom, colonnes in TABLES_TECHNIQUES.items():
         con.execute(f"create table if not exists {SCHEMA_BRUT}.{nom} ({colonnes})")
@@ -94,6 +95,7 @@ def creer_schema(con: duckdb.DuckDBPyConnection) -> None:
         for c, t in colonnes:
             if c not in existantes:
                 con.execute(f"alter table {table_jeu(jeu)} add column {c} {t}")
+    con.execute("commit")
 
 
 def enregistrer_parametres(con: duckdb.DuckDBPyConnection, etude: Etude) -> None:
