@@ -112,5 +112,60 @@ def demo(dossier: Path, logements: int, graine: int, force: bool) -> None:
     Console().print(resume)
 
 
+@main.group()
+def secret() -> None:
+    """Secret statistique : masquage secondaire et audit d'une table (fichiers CSV)."""
+
+
+@secret.command()
+@click.option("--cells", "cellules", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--relations", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "sortie", required=True, type=click.Path(path_type=Path))
+@click.option("--seuil", default=11.0, show_default=True, help="Effectif minimum (0 : désactivé).")
+def protect(cellules: Path, relations: Path, sortie: Path, seuil: float) -> None:
+    """Masque les cellules complémentaires nécessaires, jusqu'à ce que l'audit passe."""
+    from .secret.audit import auditer, echecs
+    from .secret.modele import ecrire_cellules, lire_table
+    from .secret.protection import proteger
+
+    try:
+        table = proteger(lire_table(cellules, relations), seuil)
+    except ErreurPeuplement as exc:
+        _echec(exc)
+    ecrire_cellules(table, sortie)
+    statuts = [c.statut for c in table.cellules.values()]
+    restants = len(echecs(auditer(table, seuil)))
+    Console().print(
+        f"{len(statuts)} cellules : {statuts.count('primaire')} primaires, "
+        f"{statuts.count('secondaire')} secondaires, {statuts.count('masque_nd')} non disponibles ; "
+        f"audit : {'réussi' if restants == 0 else f'{restants} cible(s) exposée(s)'} → {sortie}"
+    )
+
+
+@secret.command()
+@click.option("--cells", "cellules", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--relations", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "sortie", required=True, type=click.Path(path_type=Path))
+@click.option("--seuil", default=11.0, show_default=True, help="Effectif minimum (0 : désactivé).")
+def audit(cellules: Path, relations: Path, sortie: Path, seuil: float) -> None:
+    """Calcule ce qu'un attaquant peut déduire de chaque cellule masquée ; code 1 si exposée."""
+    from .secret.audit import auditer, echecs, ecrire_audit
+    from .secret.modele import lire_table
+
+    try:
+        resultats = auditer(lire_table(cellules, relations), seuil)
+    except ErreurPeuplement as exc:
+        _echec(exc)
+    ecrire_audit(resultats, sortie)
+    ko = echecs(resultats)
+    Console().print(f"{len(resultats)} cibles auditées, {len(ko)} exposée(s) → {sortie}")
+    for r in ko[:20]:
+        Console().print(
+            f"  {r.cible.id} : [{r.minimum:g}, {r.maximum:g}] ({r.motif})", highlight=False
+        )
+    if ko:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

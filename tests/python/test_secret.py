@@ -1,0 +1,218 @@
+"""The secrecy engine on the public reference tables, through its CSV file interface, plus
+properties on random hierarchical tables."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from aides import peuplement
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peuplement.secret.audit import auditer, echecs
+from peuplement.secret.modele import Cellule, Relation, Table, lire_table
+from peuplement.secret.protection import proteger
+
+
+def _references():
+    chemin = (
+        Path(__file__).resolve().parents[2].parent
+        / "shared"
+        / "reference"
+        / "sdc_reference_tables.json"
+    )
+    return {r["id"]: r for r in json.loads(chemin.read_text(encoding="utf-8"))}
+
+
+def ecrire_table_2d(ref, dossier: Path, caches: set[str], pourcentage: float | None = None):
+    """Cells and relations CSV files of a two-way table with its margins."""
+    lignes, colonnes, interieur = ref["rows"], ref["cols"], ref["inner"]
+    valeurs = dict(interieur)
+    for r in lignes:
+        valeurs[f"{r}|T"] = sum(interieur[f"{r}|{c}"] for c in colonnes)
+    for c in colonnes:
+        valeurs[f"T|{c}"] = sum(interieur[f"{r}|{c}"] for r in lignes)
+    valeurs["T|T"] = sum(interieur.values())
+    with open(dossier / "cellules.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(
+            ["cell_id", "value", "status", "lower", "upper", "exigence_basse", "exigence_haute"]
+        )
+        for k, v in valeurs.items():
+            exigences = ["", ""]
+            if k in caches and pourcentage:
+                exigences = [v * (1 - pourcentage / 100), v * (1 + pourcentage / 100)]
+            w.writerow([k, v, "primaire" if k in caches else "publie", 0, "", *exigences])
+    with open(dossier / "relations.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["relation_id", "cell_id", "coefficient"])
+        for r in lignes:
+            w.writerows(
+                [[f"ligne_{r}", f"{r}|T", 1]] + [[f"ligne_{r}", f"{r}|{c}", -1] for c in colonnes]
+            )
+        for c in colonnes:
+            w.writerows(
+                [[f"col_{c}", f"T|{c}", 1]] + [[f"col_{c}", f"{r}|{c}", -1] for r in lignes]
+            )
+        w.writerows([["marge_l", "T|T", 1]] + [["marge_l", f"{r}|T", -1] for r in lignes])
+        w.writerows([["marge_c", "T|T", 1]] + [["marge_c", f"T|{c}", -1] for c in colonnes])
+
+
+def _lire_csv(chemin):
+    with open(chemin, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_tau_argus_manual_audit_intervals(tmp_path):
+    ref = _references()["tau_manual_audit_2x2"]
+    ecrire_table_2d(ref, tmp_path, set(ref["suppressed"]))
+    sortie = peuplement(
+        "secret",
+        "audit",
+        "--cells",
+        str(tmp_path / "cellules.csv"),
+        "--relations",
+        str(tmp_path / "relations.csv"),
+        "--out",
+        str(tmp_path / "audit.csv"),
+        "--seuil",
+        "0",
+    )
+    assert sortie.returncode == 0, sortie.stdout + sortie.stderr
+    intervalles = {
+        r["target"]: [float(r["min"]), float(r["max"])] for r in _lire_csv(tmp_path / "audit.csv")
+    }
+    assert intervalles == {
+        k: [float(a), float(b)] for k, (a, b) in ref["expected_intervals"].items()
+    }
+
+
+def test_optimal_suppression_case_of_tau_argus_and_sdctable(tmp_path):
+    ref = _references()["checkTauArgus_ex1_OPT_MAN20"]
+    ecrire_table_2d(ref, tmp_path, set(ref["primary"]), pourcentage=ref["protection_level_pct"])
+    sortie = peuplement(
+        "secret",
+        "protect",
+        "--cells",
+        str(tmp_path / "cellules.csv"),
+        "--relations",
+        str(tmp_path / "relations.csv"),
+        "--out",
+        str(tmp_path / "protege.csv"),
+        "--seuil",
+        "0",
+    )
+    assert sortie.returncode == 0, sortie.stdout + sortie.stderr
+    secondaires = {
+        r["cell_id"] for r in _lire_csv(tmp_path / "protege.csv") if r["status"] == "secondaire"
+    }
+    assert secondaires == set(ref["expected_secondary"])
+
+
+def test_two_suppressions_per_row_are_not_enough(tmp_path):
+    ref = _references()["sdcTable_simpleheuristic_4x4"]
+    ecrire_table_2d(ref, tmp_path, set(ref["primary"]))
+    table = lire_table(tmp_path / "cellules.csv", tmp_path / "relations.csv")
+    avant = {r.cible.id: (r.minimum, r.maximum) for r in auditer(table, seuil=0)}
+    assert avant["w|b"] == tuple(ref["expected_before"]["w|b"])
+    protegee = proteger(table, seuil=0)
+    assert {k for k, c in protegee.cellules.items() if c.statut == "secondaire"} == set(
+        ref["expected_secondary"]
+    )
+    apres = {r.cible.id: (r.minimum, r.maximum) for r in auditer(protegee, seuil=0)}
+    assert apres["w|b"] == tuple(ref["expected_after"]["w|b"])
+    assert not echecs(auditer(protegee, seuil=0))
+
+
+def test_protection_is_deterministic(tmp_path):
+    ref = _references()["sdcTable_simpleheuristic_4x4"]
+    ecrire_table_2d(ref, tmp_path, set(ref["primary"]))
+    sorties = []
+    for k in range(2):
+        sortie = tmp_path / f"protege_{k}.csv"
+        peuplement(
+            "secret",
+            "protect",
+            "--cells",
+            str(tmp_path / "cellules.csv"),
+            "--relations",
+            str(tmp_path / "relations.csv"),
+            "--out",
+            str(sortie),
+        )
+        sorties.append(sortie.read_bytes())
+    assert sorties[0] == sorties[1] and sorties[0]
+
+
+def test_audit_exit_code_flags_an_exposed_release(tmp_path):
+    ref = _references()["sdcTable_simpleheuristic_4x4"]
+    ecrire_table_2d(ref, tmp_path, set(ref["primary"]))
+    sortie = peuplement(
+        "secret",
+        "audit",
+        "--cells",
+        str(tmp_path / "cellules.csv"),
+        "--relations",
+        str(tmp_path / "relations.csv"),
+        "--out",
+        str(tmp_path / "audit.csv"),
+        "--seuil",
+        "0",
+    )
+    assert sortie.returncode == 1 and "w|b : [47, 47] (exact)" in sortie.stdout
+
+
+@st.composite
+def tables_hierarchiques(draw):
+    """Total -> regions -> zones, each zone split in categories, small counts."""
+    regions = draw(st.integers(2, 3))
+    zones = draw(st.integers(2, 3))
+    categories = draw(st.integers(2, 3))
+    cellules, relations = {}, []
+    total_general = 0
+    for r in range(regions):
+        total_region = 0
+        for z in range(zones):
+            valeurs = [draw(st.integers(0, 40)) for _ in range(categories)]
+            for k, v in enumerate(valeurs):
+                cellules[f"r{r}z{z}c{k}"] = v
+            cellules[f"r{r}z{z}"] = sum(valeurs)
+            relations.append(
+                (f"zone_r{r}z{z}", f"r{r}z{z}", [f"r{r}z{z}c{k}" for k in range(categories)])
+            )
+            total_region += sum(valeurs)
+        cellules[f"r{r}"] = total_region
+        relations.append((f"region_r{r}", f"r{r}", [f"r{r}z{z}" for z in range(zones)]))
+        total_general += total_region
+    cellules["T"] = total_general
+    relations.append(("total", "T", [f"r{r}" for r in range(regions)]))
+    table = Table(
+        # primary rule of the convention: 0 <= n < 11 (zeros included: the 0 % rule)
+        {k: Cellule(k, v, "primaire" if v < 11 else "publie") for k, v in cellules.items()},
+        [Relation(i, [(t, 1.0)] + [(p, -1.0) for p in ps]) for i, t, ps in relations],
+    )
+    return table
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables_hierarchiques())
+def test_protected_random_tables_pass_the_audit_and_need_every_secondary(table):
+    protegee = proteger(table, seuil=11)
+    assert not echecs(auditer(protegee, seuil=11))
+    for cellule in protegee.cellules.values():
+        if cellule.statut == "secondaire":
+            cellule.statut = "publie"
+            assert echecs(auditer(protegee, seuil=11)), f"{cellule.id} n'était pas nécessaire"
+            cellule.statut = "secondaire"
+
+
+def test_the_engine_refuses_an_impossible_requirement():
+    table = Table(
+        {"T": Cellule("T", 5, "publie"), "a": Cellule("a", 5, "primaire")},
+        [Relation("r", [("T", 1.0), ("a", -1.0)])],
+    )
+    from peuplement.erreurs import ErreurPeuplement
+
+    with pytest.raises(ErreurPeuplement, match="impossible de protéger"):
+        proteger(table, seuil=11)
