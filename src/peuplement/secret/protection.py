@@ -123,8 +123,10 @@ def elaguer_secondaires(table: Table, seuil: float) -> Table:
         sous_table = Table({c: table.cellules[c] for c in cellules}, relations)  # shared cells
         for c in cellules:
             sous_tables[c] = sous_table
-    secondaires = sorted((c for c in table.cellules.values() if c.statut == "secondaire"),
-                         key=lambda c: (-_cout(c), c.id))
+    secondaires = sorted(
+        (c for c in table.cellules.values() if c.statut == "secondaire"),
+        key=lambda c: (-_cout(c), c.id),
+    )
     for cellule in secondaires:
         cellule.statut = "publie"
         if echecs(auditer(sous_tables[cellule.id], seuil)):
