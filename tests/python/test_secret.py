@@ -3,6 +3,7 @@ properties on random hierarchical tables."""
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,13 @@ from peuplement.secret.protection import proteger
 
 
 def _references():
-    chemin = (
-        Path(__file__).resolve().parents[2].parent
-        / "shared"
-        / "reference"
-        / "sdc_reference_tables.json"
+    """The public reference tables, in the shared/ folder beside the repository (as in CI)."""
+    dossier = Path(
+        os.environ.get("PEUPLEMENT_REFERENCES")
+        or Path(__file__).resolve().parents[2].parent / "shared" / "reference"
     )
+    chemin = dossier / "sdc_reference_tables.json"
+    assert chemin.exists(), f"{chemin} introuvable : copiez shared/ à côté du dépôt"
     return {r["id"]: r for r in json.loads(chemin.read_text(encoding="utf-8"))}
 
 
