@@ -211,7 +211,7 @@ class Chargeur:
             valeurs = decoupage.colonnes.get(champ.nom, [None] * nb)
             colonnes[champ.nom] = pa.array(valeurs, pa.string())
             if champ.type == "code":
-                colonnes[f"c__{champ.nom}"] = pa.array(dico.coder(champ.nom, valeurs), pa.string())
+                colonnes[f"c__{champ.nom}"] = dico.coder(champ.nom, colonnes[champ.nom])
         self._deposer(pa.table(colonnes), livraison, dico, entete, rel, feuille, sha)
         rapport = self._rapport(livraison, rel, feuille, sha, decoupage, entete)
         self._ecrire_fichier(livraison, chemin, rel, feuille, sha)

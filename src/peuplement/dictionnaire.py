@@ -206,16 +206,22 @@ class Dictionnaire:
                     lignes[(c.nom, normaliser_valeur(valeur or None))] = (code, "bailleur")
         return [(ch, v, code, o) for (ch, v), (code, o) in sorted(lignes.items())]
 
-    def coder(self, champ: str, valeurs: list[str | None]) -> list[str | None]:
-        """The canonical code of each raw value of a coded field (None when unrecognised)."""
+    def coder(self, champ: str, brut):
+        """Canonical codes of a coded field's raw Arrow column (null when unrecognised): each
+        distinct spelling is looked up once, then spread back by dictionary indices."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         table = {cle: code for ch, cle, code, _ in self.table_valeurs() if ch == champ}
-        memo: dict[str | None, str | None] = {}
-        sortie = []
-        for v in valeurs:
-            if v not in memo:
-                memo[v] = table.get(normaliser_valeur(v))
-            sortie.append(memo[v])
-        return sortie
+        encode = brut.dictionary_encode()
+        codes = pa.array(
+            [table.get(normaliser_valeur(v)) for v in encode.dictionary.to_pylist()], pa.string()
+        )
+        resultat = codes.take(encode.indices)
+        code_vide = table.get(normaliser_valeur(None))
+        if code_vide is not None and brut.null_count:
+            resultat = pc.if_else(brut.is_null(), pa.scalar(code_vide), resultat)
+        return resultat
 
 
 def dictionnaire(nom_jeu: str, config: ConfigSource | None = None) -> Dictionnaire:
