@@ -112,16 +112,39 @@ def demo(dossier: Path, logements: int, graine: int, force: bool) -> None:
     Console().print(resume)
 
 
+def _options_table(commande):
+    """The table files and threshold shared by `secret protect` and `secret audit`."""
+    for option in reversed(
+        [
+            click.option(
+                "--cells", "cellules", required=True, type=click.Path(exists=True, path_type=Path)
+            ),
+            click.option(
+                "--relations", required=True, type=click.Path(exists=True, path_type=Path)
+            ),
+            click.option(
+                "--out",
+                "sortie",
+                required=True,
+                type=click.Path(path_type=Path),
+                help="Fichier écrit (cellules protégées, ou résultat de l'audit).",
+            ),
+            click.option(
+                "--seuil", default=11.0, show_default=True, help="Effectif minimum (0 : désactivé)."
+            ),
+        ]
+    ):
+        commande = option(commande)
+    return commande
+
+
 @main.group()
 def secret() -> None:
     """Secret statistique : masquage secondaire et audit d'une table (fichiers CSV)."""
 
 
 @secret.command()
-@click.option("--cells", "cellules", required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--relations", required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "sortie", required=True, type=click.Path(path_type=Path))
-@click.option("--seuil", default=11.0, show_default=True, help="Effectif minimum (0 : désactivé).")
+@_options_table
 def protect(cellules: Path, relations: Path, sortie: Path, seuil: float) -> None:
     """Masque les cellules complémentaires nécessaires, jusqu'à ce que l'audit passe."""
     from .secret.audit import auditer, echecs
@@ -143,10 +166,7 @@ def protect(cellules: Path, relations: Path, sortie: Path, seuil: float) -> None
 
 
 @secret.command()
-@click.option("--cells", "cellules", required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--relations", required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "sortie", required=True, type=click.Path(path_type=Path))
-@click.option("--seuil", default=11.0, show_default=True, help="Effectif minimum (0 : désactivé).")
+@_options_table
 def audit(cellules: Path, relations: Path, sortie: Path, seuil: float) -> None:
     """Calcule ce qu'un attaquant peut déduire de chaque cellule masquée ; code 1 si exposée."""
     from .secret.audit import auditer, echecs, ecrire_audit
