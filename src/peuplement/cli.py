@@ -117,10 +117,17 @@ def _options_table(commande):
     for option in reversed(
         [
             click.option(
-                "--cells", "cellules", required=True, type=click.Path(exists=True, path_type=Path)
+                "--cells",
+                "cellules",
+                required=True,
+                type=click.Path(exists=True, path_type=Path),
+                help="Fichier des cellules (CSV, voir docs/secret.md).",
             ),
             click.option(
-                "--relations", required=True, type=click.Path(exists=True, path_type=Path)
+                "--relations",
+                required=True,
+                type=click.Path(exists=True, path_type=Path),
+                help="Fichier des relations additives (CSV).",
             ),
             click.option(
                 "--out",
