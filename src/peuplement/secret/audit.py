@@ -15,6 +15,7 @@ import highspy
 import numpy as np
 
 from .modele import Table
+from .solveur import nouveau_solveur
 
 TOLERANCE = 1e-6
 
@@ -106,8 +107,7 @@ class ModeleComposante:
 
     def __init__(self, table: Table, cellules: list[str], relations):
         self.index = {c: i for i, c in enumerate(cellules)}
-        self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
+        self.h = nouveau_solveur()
         bas, haut = [], []
         for c in cellules:
             cellule = table.cellules[c]

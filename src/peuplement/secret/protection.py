@@ -17,6 +17,7 @@ import numpy as np
 from ..erreurs import ErreurPeuplement
 from .audit import Resultat, auditer, echecs
 from .modele import Table
+from .solveur import nouveau_solveur
 
 SEUIL_CHANGEMENT = 1e-7
 
@@ -33,8 +34,7 @@ def complements(table: Table, cellules: list[str], relations, resultat: Resultat
     """Published cells that must be hidden so that the target can move as required."""
     index = {c: i for i, c in enumerate(cellules)}
     n = len(cellules)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = nouveau_solveur()
     bas = np.zeros(2 * n)
     haut = np.zeros(2 * n)
     couts = np.zeros(2 * n)
