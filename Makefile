@@ -23,7 +23,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/peuplement demo $(ETUDE_DEMO) --force
 	$(BIN)/peuplement load --etude $(ETUDE_DEMO)
-	PEUPLEMENT_DB=$(ETUDE_DEMO)/entrepot/peuplement.duckdb $(BIN)/dbt build --profiles-dir .
+	$(BIN)/peuplement build --etude $(ETUDE_DEMO)
+	$(BIN)/peuplement register --etude $(ETUDE_DEMO) verify
 	PEUPLEMENT_DB=$(ETUDE_DEMO)/entrepot/peuplement.duckdb $(BIN)/dbt docs generate --static --profiles-dir . --quiet
 	@echo "Indicateurs : table marts.fct_indicateurs de $(ETUDE_DEMO)/entrepot/peuplement.duckdb ;"
 	@echo "documentation et lignage : ouvrir target/static_index.html dans un navigateur"

@@ -19,15 +19,16 @@ import duckdb
 import pyarrow as pa
 
 from . import entrepot
-from .catalogue import OPS, Jeu
+from .catalogue import JEUX, OPS, Jeu
 from .controles import REJET, Contexte, colonnes_typees, q, requete_anomalies
 from .dictionnaire import Dictionnaire
 from .entete import Entete, champs_manquants, detecter_entete, verifier_entete
-from .erreurs import ErreurFichier
+from .erreurs import ErreurConvention, ErreurFichier
 from .etude import Etude
 from .lecture import Feuille, lire_fichier
 from .lignes import decouper
 from .livraisons import Livraison, lister_livraisons, sha256_fichier
+from .registre import Registre
 
 
 @dataclass
@@ -452,18 +453,26 @@ def charger(
     etude: Etude,
     operateur: str | None = None,
     progression: Callable[[str, int], None] | None = None,
+    aujourdhui: dt.date | None = None,
 ) -> ResultatChargement:
-    """Load every new file of the study; all or nothing.
+    """Load every new file of the study; all or nothing; recorded in the processing register.
 
     `progression(file, bytes)` is told each file it starts (with 0) and the size of each file
     done (with an empty name); `total_octets(etude)` is the sum of these sizes."""
-    remarques: list[str] = []
-    livraisons = lister_livraisons(etude, remarques)  # mapping errors surface before any write
-    load_id = nouvel_identifiant()
-    con = entrepot.ouvrir(etude.chemin_base)
-    debut = dt.datetime.now().replace(microsecond=0)
     operateur = operateur or etude.operateur
+    registre = Registre(etude.dossier)
     try:
+        alerte = etude.verifier_convention(aujourdhui)
+    except ErreurConvention as exc:
+        registre.ajouter("chargement", operateur, {}, "refuse", str(exc))
+        raise
+    remarques: list[str] = [alerte] if alerte else []
+    load_id = nouvel_identifiant()
+    debut = dt.datetime.now().replace(microsecond=0)
+    con = None
+    try:
+        livraisons = lister_livraisons(etude, remarques)  # mapping errors surface before any write
+        con = entrepot.ouvrir(etude.chemin_base)
         con.execute("begin transaction")
         chargeur = Chargeur(etude, con, load_id, progression)
         rapports: list[RapportFichier] = []
@@ -484,19 +493,47 @@ def charger(
         )
         con.execute("commit")
     except BaseException as exc:
-        con.execute("rollback")
-        con.execute(
-            "insert into raw.chargements values (?, ?, ?, ?, ?, 'load', 'echec', ?)",
-            [
-                load_id,
-                debut,
-                dt.datetime.now().replace(microsecond=0),
-                operateur,
-                etude.nom,
-                str(exc)[:2000],
-            ],
-        )
-        con.close()
+        if con is not None:
+            con.execute("rollback")
+            con.execute(
+                "insert into raw.chargements values (?, ?, ?, ?, ?, 'load', 'echec', ?)",
+                [
+                    load_id,
+                    debut,
+                    dt.datetime.now().replace(microsecond=0),
+                    operateur,
+                    etude.nom,
+                    str(exc)[:2000],
+                ],
+            )
+            con.close()
+        registre.ajouter("chargement", operateur, {"load_id": load_id}, "echec", str(exc)[:2000])
         raise
     con.close()
+    registre.ajouter(
+        "chargement",
+        operateur,
+        donnees_registre(load_id, rapports),
+        "reussi",
+        f"{sum(r.rows_loaded for r in rapports)} lignes chargées",
+    )
     return ResultatChargement(load_id, rapports, remarques)
+
+
+def donnees_registre(load_id: str, rapports: list[RapportFichier]) -> dict:
+    """What the register says of a load: files (with hashes) and counts, no personal data."""
+    return {
+        "load_id": load_id,
+        "tables": sorted({f"raw.{JEUX[r.jeu].table}" for r in rapports}),
+        "fichiers": [
+            {
+                "fichier": r.fichier,
+                "sha256": r.sha256,
+                "statut": r.statut,
+                "lignes_lues": r.rows_read,
+                "lignes_chargees": r.rows_loaded,
+                "lignes_quarantaine": r.rows_quarantined,
+            }
+            for r in rapports
+        ],
+    }

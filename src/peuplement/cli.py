@@ -33,18 +33,29 @@ def main() -> None:
 @click.option("--libelle-epci", default="EPCI à renseigner")
 @click.option("--millesime", default=2022, type=int, help="Année de l'enquête OPS.")
 @click.option("--operateur", default="à renseigner", help="Personne en charge du traitement.")
+@click.option("--fin-convention", default=None, help="Fin de la convention (AAAA-MM-JJ).")
 def init(
-    dossier: Path, nom: str, code_epci: str, libelle_epci: str, millesime: int, operateur: str
+    dossier: Path,
+    nom: str,
+    code_epci: str,
+    libelle_epci: str,
+    millesime: int,
+    operateur: str,
+    fin_convention: str | None,
 ) -> None:
     """Crée le dossier d'une nouvelle étude (etude.yml, bailleurs/, referentiels/...)."""
-    from .etude import initialiser_etude
+    from .etude import charger_etude, initialiser_etude
 
     try:
-        chemin = initialiser_etude(dossier, nom, code_epci, libelle_epci, millesime, operateur)
+        chemin = initialiser_etude(
+            dossier, nom, code_epci, libelle_epci, millesime, operateur, fin=fin_convention
+        )
+        etude = charger_etude(dossier)
     except ErreurPeuplement as exc:
         _echec(exc)
     console.print(
-        f"Étude créée : {chemin}. Déposez les fichiers de chaque bailleur dans "
+        f"Étude créée : {chemin} (convention jusqu'au {etude.date_limite:%d/%m/%Y} : à vérifier "
+        f"dans etude.yml). Déposez les fichiers de chaque bailleur dans "
         f"{dossier}/bailleurs/<CODE>/ et les référentiels dans {dossier}/referentiels/, "
         f"puis lancez « peuplement load --etude {dossier} »."
     )
@@ -110,6 +121,84 @@ def demo(dossier: Path, logements: int, graine: int, force: bool) -> None:
     except ErreurPeuplement as exc:
         _echec(exc)
     Console().print(resume)
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option(
+    "--etude", "dossier", required=True, type=click.Path(path_type=Path), help="Dossier de l'étude."
+)
+@click.option("--operateur", default=None, help="Opérateur (par défaut celui d'etude.yml).")
+@click.argument("arguments_dbt", nargs=-1, type=click.UNPROCESSED)
+def build(dossier: Path, operateur: str | None, arguments_dbt: tuple[str, ...]) -> None:
+    """Lance « dbt build » sur l'entrepôt de l'étude et l'inscrit au registre."""
+    from .construction import construire
+    from .etude import charger_etude
+
+    try:
+        code = construire(charger_etude(dossier), operateur, list(arguments_dbt))
+    except ErreurPeuplement as exc:
+        _echec(exc)
+    sys.exit(code)
+
+
+@main.group(invoke_without_command=True)
+@click.option(
+    "--etude", "dossier", required=True, type=click.Path(path_type=Path), help="Dossier de l'étude."
+)
+@click.pass_context
+def register(ctx: click.Context, dossier: Path) -> None:
+    """Registre des opérations de traitement : l'affiche (sans sous-commande), le vérifie, l'exporte."""
+    from .registre import Registre
+
+    ctx.obj = Registre(dossier)
+    if ctx.invoked_subcommand is None:
+        from rich.table import Table as TableRich
+
+        table = TableRich(title=f"Registre des opérations – {dossier}")
+        for titre in ("N°", "Date et heure", "Opérateur", "Opération", "Résultat", "Message"):
+            table.add_column(titre, overflow="fold")
+        for e in ctx.obj.lire():
+            table.add_row(
+                str(e["numero"]),
+                e["horodatage"],
+                e["operateur"],
+                e["operation"],
+                e["resultat"],
+                e["message"][:200],
+            )
+        Console(width=max(120, Console().width)).print(table)
+
+
+@register.command()
+@click.pass_obj
+def verify(registre) -> None:
+    """Vérifie la chaîne des empreintes ; code 1 et l'entrée fautive si elle est rompue."""
+    verification = registre.verifier()
+    if verification.intact:
+        Console().print(
+            f"Registre intact : {verification.entrees} entrée(s), chaîne d'empreintes vérifiée."
+        )
+        return
+    Console().print(
+        f"[bold red]Registre altéré[/bold red] à l'entrée {verification.rupture} : "
+        f"{verification.raison}.",
+        highlight=False,
+    )
+    sys.exit(1)
+
+
+@register.command()
+@click.option(
+    "--out",
+    "sortie",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Fichier .xlsx ou .csv à écrire.",
+)
+@click.pass_obj
+def export(registre, sortie: Path) -> None:
+    """Exporte le registre (xlsx ou csv) pour un bailleur ou le délégué à la protection des données."""
+    Console().print(f"Registre exporté : {registre.exporter(sortie)}")
 
 
 def _options_table(commande):

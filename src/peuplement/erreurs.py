@@ -15,3 +15,7 @@ class ErreurFichier(ErreurPeuplement):
     def __init__(self, fichier: str, message: str):
         super().__init__(f"{fichier} : {message}")
         self.fichier = fichier
+
+
+class ErreurConvention(ErreurPeuplement):
+    """The operation is not allowed by the convention (e.g. after its end date)."""

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from .erreurs import ErreurConfiguration
+from .erreurs import ErreurConfiguration, ErreurConvention
+from .registre import Registre
 
 FICHIER_ETUDE = "etude.yml"
 FICHIER_CORRESPONDANCES = "correspondances.yml"
@@ -69,6 +70,53 @@ class Etude:
         return Path(
             os.environ.get("PEUPLEMENT_DB") or self.dossier / "entrepot" / "peuplement.duckdb"
         )
+
+    @property
+    def date_limite(self) -> dt.date | None:
+        """End of the convention, extension included (12 months at most)."""
+        if self.fin_convention is None:
+            return None
+        mois = self.fin_convention.month - 1 + self.prolongation_mois
+        annee = self.fin_convention.year + mois // 12
+        mois = mois % 12 + 1
+        jour = min(
+            self.fin_convention.day,
+            [
+                31,
+                29 if annee % 4 == 0 and (annee % 100 or annee % 400 == 0) else 28,
+                31,
+                30,
+                31,
+                30,
+                31,
+                31,
+                30,
+                31,
+                30,
+                31,
+            ][mois - 1],
+        )
+        return dt.date(annee, mois, jour)
+
+    def verifier_convention(self, aujourdhui: dt.date | None = None) -> str | None:
+        """Refuse personal data after the convention's end; warn during its last 60 days."""
+        limite = self.date_limite
+        if limite is None:
+            return None
+        aujourdhui = aujourdhui or dt.date.today()
+        if aujourdhui > limite:
+            raise ErreurConvention(
+                f"la convention a pris fin le {limite:%d/%m/%Y} (etude.yml : convention.fin"
+                f"{' + prolongation' if self.prolongation_mois else ''}) : aucun nouveau chargement de "
+                "données personnelles n'est permis ; lancez « peuplement purge » ou, si la convention "
+                "a été prolongée, renseignez prolongation_mois (12 au plus)"
+            )
+        if (limite - aujourdhui).days <= 60:
+            return (
+                f"la convention prend fin le {limite:%d/%m/%Y} ({(limite - aujourdhui).days} jours) : "
+                "prévoyez la fin de l'étude et la destruction des données"
+            )
+        return None
 
     def bailleurs(self) -> list[str]:
         if not self.dossier_bailleurs.is_dir():
@@ -165,10 +213,16 @@ def initialiser_etude(
     libelle_epci: str = "EPCI à renseigner",
     millesime: int = 2022,
     operateur: str = "à renseigner",
-    signature: str = "2023-07-07",
-    fin: str = "2024-12-31",
+    signature: str | None = None,
+    fin: str | None = None,
 ) -> Path:
-    """Create an empty study directory; refuses to overwrite an existing etude.yml."""
+    """Create an empty study directory; refuses to overwrite an existing etude.yml.
+
+    Without dates, the convention is taken as signed today and ending on 31 December of next
+    year: etude.yml says so, and the analyst sets the real dates."""
+    aujourdhui = dt.date.today()
+    signature = signature or aujourdhui.isoformat()
+    fin = fin or f"{aujourdhui.year + 1}-12-31"
     dossier = Path(dossier)
     chemin = dossier / FICHIER_ETUDE
     if chemin.exists():
@@ -186,5 +240,9 @@ def initialiser_etude(
             operateur=operateur,
         ),
         encoding="utf-8",
+    )
+
+    Registre(dossier).ajouter(
+        "creation", operateur, {"etude": nom}, "reussi", "création de l'étude"
     )
     return chemin

@@ -84,3 +84,19 @@ def test_additivity_tests_catch_a_commune_that_does_not_add_up(entrepot_construi
     ).fetchone()[0]
     explication = con.execute(f"select explication from {table}").fetchone()[0]
     assert explication.startswith(f"Zone {code}, part_apl : ensemble = ")
+
+
+def test_peuplement_build_runs_dbt_and_records_it(demo, tmp_path):
+    from aides import peuplement
+
+    from peuplement.registre import Registre
+
+    dossier = tmp_path / "etude"
+    shutil.copytree(demo[0], dossier)
+    sortie = peuplement("build", "--etude", str(dossier), "--select", "dict_codes", "staging")
+    assert sortie.returncode == 0, sortie.stdout[-3000:]
+    derniere = Registre(dossier).lire()[-1]
+    assert (derniere["operation"], derniere["resultat"]) == ("construction", "reussi")
+    assert derniere["donnees"]["commande"] == "dbt build --select dict_codes staging"
+    assert "stg_bailleurs__logements" in derniere["donnees"]["tables"]
+    assert Registre(dossier).verifier().intact

@@ -1,0 +1,84 @@
+"""`peuplement build`: run dbt on the study's warehouse and record it in the register."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .erreurs import ErreurConfiguration
+from .etude import Etude
+from .registre import Registre
+
+
+def projet_dbt() -> Path:
+    """The dbt project: PEUPLEMENT_PROJET, else the repository this package is installed from."""
+    candidats = [
+        os.environ.get("PEUPLEMENT_PROJET"),
+        Path(__file__).resolve().parents[2],
+        Path.cwd(),
+    ]
+    for candidat in candidats:
+        if candidat and (Path(candidat) / "dbt_project.yml").exists():
+            return Path(candidat)
+    raise ErreurConfiguration(
+        "projet dbt introuvable : définissez PEUPLEMENT_PROJET (dossier de dbt_project.yml)"
+    )
+
+
+def construire(etude: Etude, operateur: str | None, arguments: list[str]) -> int:
+    """dbt build (with extra arguments); returns dbt's exit code."""
+    operateur = operateur or etude.operateur
+    projet = projet_dbt()
+    cible = etude.dossier / "entrepot" / "dbt"
+    env = {
+        **os.environ,
+        "PEUPLEMENT_DB": str(etude.chemin_base),
+        "DO_NOT_TRACK": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    commande = [
+        str(Path(sys.executable).parent / "dbt"),
+        "build",
+        "--project-dir",
+        str(projet),
+        "--profiles-dir",
+        str(projet),
+        "--target-path",
+        str(cible / "target"),
+        "--log-path",
+        str(cible / "logs"),
+        *arguments,
+    ]
+    code = subprocess.run(commande, env=env).returncode
+    resultats = _resultats(cible / "target" / "run_results.json")
+    Registre(etude.dossier).ajouter(
+        "construction",
+        operateur,
+        {
+            "commande": "dbt build " + " ".join(arguments),
+            "base": etude.chemin_base.name,
+            **resultats,
+        },
+        "reussi" if code == 0 else "echec",
+        f"{resultats.get('modeles', 0)} modèle(s), {resultats.get('tests', 0)} test(s), "
+        f"{resultats.get('en_echec', 0)} en échec",
+    )
+    return code
+
+
+def _resultats(chemin: Path) -> dict:
+    if not chemin.exists():
+        return {}
+    resultats = json.loads(chemin.read_text(encoding="utf-8"))["results"]
+    modeles = sorted(
+        r["unique_id"].split(".")[-1] for r in resultats if r["unique_id"].startswith("model.")
+    )
+    return {
+        "modeles": len(modeles),
+        "tables": modeles,
+        "tests": sum(r["unique_id"].startswith(("test.", "unit_test.")) for r in resultats),
+        "en_echec": sum(r["status"] in ("error", "fail") for r in resultats),
+    }
