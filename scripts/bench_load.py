@@ -52,7 +52,13 @@ def preparer(dossier: Path, lignes: int) -> Path:
     if dossier.exists():
         shutil.rmtree(dossier)
     etude = dossier / "etude"
-    initialiser_etude(etude, nom="Banc d'essai", code_epci=geographie.CODE_EPCI, operateur="bench")
+    initialiser_etude(
+        etude,
+        nom="Banc d'essai",
+        code_epci=geographie.CODE_EPCI,
+        operateur="bench",
+        mode="demonstration",
+    )
     rng = np.random.default_rng(1)
     n = int(lignes * 1.02) + 100
     parc = generer(n, geographie.construire(n, rng), np.array([1.0]), np.array([0.85]), rng)

@@ -472,7 +472,7 @@ def charger(
     con = None
     try:
         livraisons = lister_livraisons(etude, remarques)  # mapping errors surface before any write
-        con = entrepot.ouvrir(etude.chemin_base)
+        con = entrepot.ouvrir_etude(etude)
         con.execute("begin transaction")
         chargeur = Chargeur(etude, con, load_id, progression)
         rapports: list[RapportFichier] = []

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .chiffrement import VARIABLE_CLE, cle
 from .erreurs import ErreurConfiguration
 from .etude import Etude
 from .registre import Registre
@@ -33,12 +34,20 @@ def construire(etude: Etude, operateur: str | None, arguments: list[str]) -> int
     operateur = operateur or etude.operateur
     projet = projet_dbt()
     cible = etude.dossier / "entrepot" / "dbt"
-    env = {
-        **os.environ,
-        "PEUPLEMENT_DB": str(etude.chemin_base),
-        "DO_NOT_TRACK": "1",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    env = {k: v for k, v in os.environ.items() if k != VARIABLE_CLE}
+    env.update(
+        {
+            "PEUPLEMENT_DB": str(etude.chemin_base),
+            "DO_NOT_TRACK": "1",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "PEUPLEMENT_CIBLE": "clair",
+        }
+    )
+    valeur = cle(etude.nom)
+    if valeur:  # dbt masks DBT_ENV_SECRET_* values in its logs
+        env.update({"PEUPLEMENT_CIBLE": "chiffre", "DBT_ENV_SECRET_PEUPLEMENT_CLE": valeur})
+    elif not etude.demonstration:
+        raise ErreurConfiguration(f"aucune clé de chiffrement : définissez {VARIABLE_CLE}")
     commande = [
         str(Path(sys.executable).parent / "dbt"),
         "build",

@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from .catalogue import JEUX, Jeu
+from .erreurs import ErreurConfiguration
 from .etude import Etude
 
 SCHEMA_BRUT = "raw"
@@ -66,12 +67,32 @@ def table_jeu(jeu: Jeu) -> str:
     return f"{SCHEMA_BRUT}.{jeu.table}"
 
 
-def ouvrir(chemin: Path) -> duckdb.DuckDBPyConnection:
+def ouvrir(chemin: Path, cle: str | None = None) -> duckdb.DuckDBPyConnection:
+    """The warehouse, encrypted when a key is given (see chiffrement.py), with its raw schema."""
     chemin = Path(chemin)
     chemin.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(chemin))
+    if cle:
+        from .chiffrement import connecter_chiffre
+
+        con = connecter_chiffre(chemin, cle)
+    else:
+        con = duckdb.connect(str(chemin), config={"autoinstall_known_extensions": False})
     creer_schema(con)
     return con
+
+
+def ouvrir_etude(etude: Etude) -> duckdb.DuckDBPyConnection:
+    """The study's warehouse: encrypted with the study's key; in clear only in demo mode."""
+    from .chiffrement import VARIABLE_CLE, cle
+
+    valeur = cle(etude.nom)
+    if not valeur and not etude.demonstration:
+        raise ErreurConfiguration(
+            f"aucune clé de chiffrement : définissez {VARIABLE_CLE} (ou une entrée « peuplement » du "
+            "trousseau système) ; les données personnelles ne sont jamais écrites en clair, sauf "
+            "dans une étude de démonstration (mode: demonstration dans etude.yml)"
+        )
+    return ouvrir(etude.chemin_base, valeur)
 
 
 def creer_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -30,6 +30,7 @@ convention:
   fin: {fin}               # date de fin de la convention
   prolongation_mois: 0      # prolongation éventuelle (12 mois au plus)
 operateur: "{operateur}"   # personne en charge du traitement (registre)
+mode: {mode}          # « demonstration » : données synthétiques, entrepôt non chiffré permis
 seuils:
   effectif_minimum: 11      # aucun résultat sur moins de 11 unités
   taux_reponse_minimum: 0.60
@@ -55,6 +56,7 @@ class Etude:
     taux_reponse_minimum: float = 0.60
     occupants_par_piece: int = 3
     marge_occupants: int = 3
+    demonstration: bool = False  # synthetic data only: the warehouse may stay in clear
     brut: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -202,6 +204,7 @@ def charger_etude(dossier: Path) -> Etude:
         taux_reponse_minimum=float(seuils.get("taux_reponse_minimum", 0.60)),
         occupants_par_piece=int(controles.get("occupants_par_piece", 3)),
         marge_occupants=int(controles.get("marge_occupants", 3)),
+        demonstration=str(d.get("mode", "")).strip().lower() == "demonstration",
         brut=d,
     )
 
@@ -215,6 +218,7 @@ def initialiser_etude(
     operateur: str = "à renseigner",
     signature: str | None = None,
     fin: str | None = None,
+    mode: str = "production",
 ) -> Path:
     """Create an empty study directory; refuses to overwrite an existing etude.yml.
 
@@ -238,6 +242,7 @@ def initialiser_etude(
             signature=signature,
             fin=fin,
             operateur=operateur,
+            mode=mode,
         ),
         encoding="utf-8",
     )

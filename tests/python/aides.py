@@ -21,7 +21,9 @@ def base(dossier: Path) -> duckdb.DuckDBPyConnection:
 
 def peuplement(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the real command-line tool."""
-    environnement = {k: v for k, v in os.environ.items() if k != "PEUPLEMENT_DB"}
+    environnement = {
+        k: v for k, v in os.environ.items() if k not in ("PEUPLEMENT_DB", "PEUPLEMENT_CLE")
+    }
     environnement.update(env or {})
     return subprocess.run(
         [str(BIN / "peuplement"), *args],

@@ -20,6 +20,7 @@ BIN = Path(sys.executable).parent
 @pytest.fixture(autouse=True)
 def _sans_base_imposee(monkeypatch):
     monkeypatch.delenv("PEUPLEMENT_DB", raising=False)
+    monkeypatch.delenv("PEUPLEMENT_CLE", raising=False)
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +38,9 @@ def demo(tmp_path_factory):
 def etude(tmp_path):
     """An empty study directory, ready for hand-made files."""
     dossier = tmp_path / "etude"
-    initialiser_etude(dossier, nom="Test", code_epci="246200364", operateur="Testeur")
+    initialiser_etude(
+        dossier, nom="Test", code_epci="246200364", operateur="Testeur", mode="demonstration"
+    )
     return dossier
 
 

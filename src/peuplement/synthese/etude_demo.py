@@ -87,6 +87,7 @@ def ecrire_etude_demo(
         operateur="Analyste de démonstration",
         signature="2026-07-01",
         fin="2027-12-31",
+        mode="demonstration",
     )
     manifeste: dict = {"logements": logements, "graine": graine, "fichiers": []}
     codes_communes = [c[0] for c in geo.communes]

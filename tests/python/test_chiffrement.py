@@ -1,0 +1,78 @@
+"""Encryption at rest: no personal data in clear in the warehouse of a real study."""
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+from aides import ENTETE, ecrire, ligne, peuplement
+
+from peuplement import entrepot
+from peuplement.chargement import charger
+from peuplement.erreurs import ErreurConfiguration
+from peuplement.etude import charger_etude, initialiser_etude
+
+CLE = "cle-de-test-9f3a1c"
+SENTINELLE = "SENTINELLE-7Q4Z"
+
+
+@pytest.fixture
+def etude_reelle(tmp_path):
+    dossier = tmp_path / "etude"
+    initialiser_etude(dossier, nom="Réelle", code_epci="246200364", operateur="Testeur")
+    lignes = [ENTETE] + [
+        ligne(i, occupants=2, enfants=1, situation="Famille monoparentale") for i in range(1, 30)
+    ]
+    lignes[5][0] = SENTINELLE  # a landlord dwelling id nobody else has
+    ecrire(dossier, "X", "ops.xlsx", lignes)
+    return dossier
+
+
+def _fichiers_contenant(racine: Path, motif: bytes, sauf: set[Path]) -> list[Path]:
+    return [
+        p for p in racine.rglob("*") if p.is_file() and p not in sauf and motif in p.read_bytes()
+    ]
+
+
+def test_no_key_no_personal_data(etude_reelle):
+    with pytest.raises(ErreurConfiguration, match="aucune clé de chiffrement"):
+        charger(charger_etude(etude_reelle))
+    assert not (etude_reelle / "entrepot" / "peuplement.duckdb").exists()
+
+
+def test_the_warehouse_is_encrypted_and_holds_no_clear_value(etude_reelle, monkeypatch):
+    monkeypatch.setenv("PEUPLEMENT_CLE", CLE)
+    resultat = charger(charger_etude(etude_reelle))
+    assert resultat.fichiers[0].rows_loaded == 29
+    base = etude_reelle / "entrepot" / "peuplement.duckdb"
+    source = etude_reelle / "bailleurs" / "X" / "ops.xlsx"
+    # the landlord's own file is the only place where the value lies (its encrypted transmission
+    # is not built yet); the warehouse files (database, WAL) never hold it in clear
+    assert _fichiers_contenant(etude_reelle, SENTINELLE.encode(), {source}) == []
+    with pytest.raises(duckdb.Error, match="without a key"):
+        duckdb.connect(str(base), read_only=True)
+    con = entrepot.ouvrir(base, CLE)
+    assert (
+        con.execute(
+            "select count(*) from raw.ops_lignes where id_logement_bailleur = ?", [SENTINELLE]
+        ).fetchone()[0]
+        == 1
+    )
+    con.close()
+    with pytest.raises(duckdb.Error):
+        entrepot.ouvrir(base, "mauvaise-cle")
+
+
+def test_dbt_builds_the_encrypted_warehouse_without_leaking_key_or_data(etude_reelle):
+    env = {"PEUPLEMENT_CLE": CLE}
+    assert peuplement("load", "--etude", str(etude_reelle), env=env).returncode == 0
+    sortie = peuplement(
+        "build", "--etude", str(etude_reelle), "--select", "dict_codes", "staging", env=env
+    )
+    assert sortie.returncode == 0, sortie.stdout[-3000:]
+    source = etude_reelle / "bailleurs" / "X" / "ops.xlsx"
+    assert _fichiers_contenant(etude_reelle, CLE.encode(), set()) == []
+    assert _fichiers_contenant(etude_reelle, SENTINELLE.encode(), {source}) == []
+    con = entrepot.ouvrir(etude_reelle / "entrepot" / "peuplement.duckdb", CLE)
+    assert con.execute("select count(*) from staging.stg_bailleurs__logements").fetchone()[0] == 29
+    assert os.environ.get("PEUPLEMENT_CLE") is None
