@@ -141,6 +141,39 @@ def build(dossier: Path, operateur: str | None, arguments_dbt: tuple[str, ...]) 
     sys.exit(code)
 
 
+@main.command()
+@click.option(
+    "--etude", "dossier", required=True, type=click.Path(path_type=Path), help="Dossier de l'étude."
+)
+@click.option("--operateur", default=None, help="Opérateur (par défaut celui d'etude.yml).")
+@click.option("--yes", "oui", is_flag=True, help="Répond oui à la confirmation (scripts).")
+def purge(dossier: Path, operateur: str | None, oui: bool) -> None:
+    """Fin d'étude : détruit toutes les données personnelles, vérifie et atteste."""
+    from .etude import charger_etude
+    from .purge import a_detruire, purger
+
+    try:
+        etude = charger_etude(dossier)
+        fichiers = a_detruire(etude)
+        if not oui and not click.confirm(
+            f"Détruire définitivement {len(fichiers)} fichier(s) de {dossier} (fichiers des "
+            "bailleurs, référentiels, entrepôt) ? Les exports et le registre sont conservés.",
+            default=False,
+        ):
+            console.print("Purge annulée : rien n'a été détruit.")
+            sys.exit(1)
+        attestation = purger(etude, operateur)
+    except ErreurPeuplement as exc:
+        _echec(exc)
+    etat = "vérifiée : aucun reste" if attestation.verifiee else f"RESTES : {attestation.restes}"
+    Console().print(
+        f"{len(attestation.fichiers)} fichier(s) détruit(s) ; {etat}. "
+        f"Attestation : {attestation.chemin_xlsx} (et registre des opérations)."
+    )
+    if not attestation.verifiee:
+        sys.exit(1)
+
+
 @main.group(invoke_without_command=True)
 @click.option(
     "--etude", "dossier", required=True, type=click.Path(path_type=Path), help="Dossier de l'étude."

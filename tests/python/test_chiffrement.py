@@ -76,3 +76,40 @@ def test_dbt_builds_the_encrypted_warehouse_without_leaking_key_or_data(etude_re
     con = entrepot.ouvrir(etude_reelle / "entrepot" / "peuplement.duckdb", CLE)
     assert con.execute("select count(*) from staging.stg_bailleurs__logements").fetchone()[0] == 29
     assert os.environ.get("PEUPLEMENT_CLE") is None
+
+
+def test_purge_destroys_verifies_and_attests(etude_reelle):
+    import openpyxl
+
+    from peuplement.registre import Registre
+
+    env = {"PEUPLEMENT_CLE": CLE}
+    assert peuplement("load", "--etude", str(etude_reelle), env=env).returncode == 0
+    assert (
+        peuplement(
+            "build", "--etude", str(etude_reelle), "--select", "dict_codes", "staging", env=env
+        ).returncode
+        == 0
+    )
+    agregat = etude_reelle / "exports" / "indicateurs.csv"
+    agregat.write_text("maille;valeur\nepci;42\n", encoding="utf-8")
+    refus = peuplement("purge", "--etude", str(etude_reelle))  # no --yes, no terminal: refused
+    assert refus.returncode != 0 and (etude_reelle / "entrepot" / "peuplement.duckdb").exists()
+    sortie = peuplement("purge", "--etude", str(etude_reelle), "--yes")
+    assert sortie.returncode == 0, sortie.stdout + sortie.stderr
+    assert "aucun reste" in sortie.stdout
+    assert not (etude_reelle / "entrepot" / "peuplement.duckdb").exists()
+    assert not (etude_reelle / "bailleurs" / "X" / "ops.xlsx").exists()
+    assert _fichiers_contenant(etude_reelle, SENTINELLE.encode(), set()) == []
+    assert agregat.read_text(encoding="utf-8") == "maille;valeur\nepci;42\n"  # aggregates kept
+    registre = Registre(etude_reelle)
+    assert registre.verifier().intact
+    purge = registre.lire()[-1]
+    assert (purge["operation"], purge["resultat"]) == ("purge", "reussi")
+    detruits = {f["chemin"] for f in purge["donnees"]["fichiers_detruits"]}
+    assert {"bailleurs/X/ops.xlsx", "entrepot/peuplement.duckdb"} <= detruits
+    attestation = next((etude_reelle / "exports").glob("attestation_destruction_*.xlsx"))
+    cellules = [
+        c for r in openpyxl.load_workbook(attestation).active.iter_rows(values_only=True) for c in r
+    ]
+    assert "bailleurs/X/ops.xlsx" in cellules and purge["empreinte"] in cellules
