@@ -29,6 +29,8 @@ from .lecture import Feuille, lire_fichier
 from .lignes import decouper
 from .livraisons import Livraison, lister_livraisons, sha256_fichier
 from .registre import Registre
+from .transmission import EXTENSION as EXTENSION_AGE
+from .transmission import dechiffrer, nom_clair
 
 
 @dataclass
@@ -196,7 +198,11 @@ class Chargeur:
         jeu = livraison.jeu
         rel = self._rel(chemin)
         dico = Dictionnaire(jeu, livraison.config)
-        feuilles = lire_fichier(chemin, livraison.config, nom=rel)
+        if chemin.suffix.lower() == EXTENSION_AGE:  # decrypted in memory, never written in clear
+            contenu = dechiffrer(self.etude, chemin, rel)
+            feuilles = lire_fichier(nom_clair(chemin), livraison.config, contenu, nom=rel)
+        else:
+            feuilles = lire_fichier(chemin, livraison.config, nom=rel)
         feuille, entete, autres = self._choisir_feuille(rel, feuilles, dico, livraison)
         ou = rel + (f", feuille « {feuille.nom} »" if feuille.nom else "")
         numero_entete = (feuille.numeros or [0] * len(feuille.lignes))[entete.index] or (

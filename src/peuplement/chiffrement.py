@@ -70,6 +70,12 @@ def connecter_chiffre(chemin: Path, cle_chiffrement: str) -> duckdb.DuckDBPyConn
     charger_httpfs(con)
     litteral = cle_chiffrement.replace("'", "''")
     chemin_sql = str(chemin).replace("'", "''")
-    con.execute(f"attach '{chemin_sql}' as {ALIAS} (encryption_key '{litteral}')")
+    try:
+        con.execute(f"attach '{chemin_sql}' as {ALIAS} (encryption_key '{litteral}')")
+    except duckdb.Error as exc:
+        con.close()
+        raise ErreurConfiguration(
+            f"{chemin} : impossible d'ouvrir l'entrepôt chiffré avec cette clé ({VARIABLE_CLE}) ; "
+            "la clé est-elle celle de cette étude ?") from exc
     con.execute(f"use {ALIAS}")
     return con

@@ -174,6 +174,43 @@ def purge(dossier: Path, operateur: str | None, oui: bool) -> None:
         sys.exit(1)
 
 
+@main.group()
+def keys() -> None:
+    """Clés de l'étude pour la transmission chiffrée des fichiers (format age)."""
+
+
+@keys.command("init")
+@click.option(
+    "--etude", "dossier", required=True, type=click.Path(path_type=Path), help="Dossier de l'étude."
+)
+@click.option("--operateur", default=None, help="Opérateur (par défaut celui d'etude.yml).")
+def keys_init(dossier: Path, operateur: str | None) -> None:
+    """Crée la paire de clés et affiche la clé publique à envoyer aux bailleurs."""
+    from .etude import charger_etude
+    from .registre import Registre
+    from .transmission import creer_cles
+
+    try:
+        etude = charger_etude(dossier)
+        destinataire = creer_cles(etude)
+        Registre(dossier).ajouter(
+            "changement_cle",
+            operateur or etude.operateur,
+            {"destinataire": destinataire},
+            "reussi",
+            "création de la paire de clés de transmission",
+        )
+    except ErreurPeuplement as exc:
+        _echec(exc)
+    Console().print(
+        "Clé publique de l'étude, à envoyer aux bailleurs :\n"
+        f"  {destinataire}\n"
+        "Chaque bailleur chiffre son fichier avec « age -r <clé> -o fichier.xlsx.age fichier.xlsx » "
+        "et le dépose tel quel dans bailleurs/<CODE>/ : il est déchiffré en mémoire au chargement.",
+        highlight=False,
+    )
+
+
 @main.group(invoke_without_command=True)
 @click.option(
     "--etude", "dossier", required=True, type=click.Path(path_type=Path), help="Dossier de l'étude."

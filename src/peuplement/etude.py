@@ -138,7 +138,13 @@ def fichiers_donnees(dossier: Path) -> list[Path]:
         p
         for p in dossier.iterdir()
         if p.is_file()
-        and p.suffix.lower() in EXTENSIONS_DONNEES
+        and (
+            p.suffix.lower() in EXTENSIONS_DONNEES
+            or (
+                p.suffix.lower() == ".age"
+                and p.with_suffix("").suffix.lower() in EXTENSIONS_DONNEES
+            )
+        )
         and not p.name.startswith((".", "~$"))
     )
 

@@ -52,6 +52,9 @@ def a_detruire(etude: Etude) -> list[Path]:
             cibles += [
                 p for p in dossier.rglob("*") if p.is_file() and p.name != FICHIER_CORRESPONDANCES
             ]
+    identite = etude.dossier / "cles" / "identite.age"  # can decrypt the landlords' transmissions
+    if identite.is_file():
+        cibles.append(identite)
     entrepot = etude.chemin_base.parent
     if entrepot.is_dir():
         cibles += [p for p in entrepot.rglob("*") if p.is_file()]

@@ -59,7 +59,7 @@ def test_the_warehouse_is_encrypted_and_holds_no_clear_value(etude_reelle, monke
         == 1
     )
     con.close()
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(ErreurConfiguration, match="impossible d'ouvrir l'entrepôt chiffré"):
         entrepot.ouvrir(base, "mauvaise-cle")
 
 
@@ -113,3 +113,32 @@ def test_purge_destroys_verifies_and_attests(etude_reelle):
         c for r in openpyxl.load_workbook(attestation).active.iter_rows(values_only=True) for c in r
     ]
     assert "bailleurs/X/ops.xlsx" in cellules and purge["empreinte"] in cellules
+
+
+def test_age_transmission_leaves_no_clear_value_anywhere(etude_reelle):
+    import pyrage
+
+    env = {"PEUPLEMENT_CLE": CLE}
+    sortie = peuplement("keys", "init", "--etude", str(etude_reelle), env=env)
+    assert sortie.returncode == 0, sortie.stderr
+    destinataire = (etude_reelle / "cles" / "destinataire.txt").read_text().strip()
+    assert destinataire.startswith("age1") and destinataire in sortie.stdout
+    assert b"AGE-SECRET-KEY" not in (etude_reelle / "cles" / "identite.age").read_bytes()
+    source = etude_reelle / "bailleurs" / "X" / "ops.xlsx"  # what the landlord sends, encrypted
+    chiffre = source.with_name("ops.xlsx.age")
+    chiffre.write_bytes(
+        pyrage.encrypt(source.read_bytes(), [pyrage.x25519.Recipient.from_str(destinataire)])
+    )
+    source.unlink()
+    resultat = peuplement("load", "--etude", str(etude_reelle), "--json", env=env)
+    assert resultat.returncode == 0, resultat.stderr
+    assert '"rows_loaded": 29' in resultat.stdout
+    assert _fichiers_contenant(etude_reelle, SENTINELLE.encode(), set()) == []
+    mauvaise = peuplement("load", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": "autre"})
+    assert mauvaise.returncode == 2 and "impossible d'ouvrir l'entrepôt chiffré" in mauvaise.stderr
+    assert peuplement("purge", "--etude", str(etude_reelle), "--yes", env=env).returncode == 0
+    assert not (etude_reelle / "cles" / "identite.age").exists() and not chiffre.exists()
+    assert [
+        e["operation"]
+        for e in __import__("peuplement.registre").registre.Registre(etude_reelle).lire()
+    ] == ["creation", "changement_cle", "chargement", "chargement", "purge"]
