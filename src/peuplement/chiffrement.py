@@ -64,8 +64,14 @@ def charger_httpfs(con: duckdb.DuckDBPyConnection) -> None:
 
 def connecter_chiffre(chemin: Path, cle_chiffrement: str) -> duckdb.DuckDBPyConnection:
     """An in-memory connection with the encrypted warehouse attached and selected."""
+    # spills (beyond memory_limit) go next to the warehouse, encrypted; the purge destroys them
     con = duckdb.connect(
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "temp_directory": str(chemin) + ".tmp",
+            "temp_file_encryption": True,
+        }
     )
     charger_httpfs(con)
     litteral = cle_chiffrement.replace("'", "''")
@@ -76,6 +82,7 @@ def connecter_chiffre(chemin: Path, cle_chiffrement: str) -> duckdb.DuckDBPyConn
         con.close()
         raise ErreurConfiguration(
             f"{chemin} : impossible d'ouvrir l'entrepôt chiffré avec cette clé ({VARIABLE_CLE}) ; "
-            "la clé est-elle celle de cette étude ?") from exc
+            "la clé est-elle celle de cette étude ?"
+        ) from exc
     con.execute(f"use {ALIAS}")
     return con

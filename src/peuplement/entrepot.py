@@ -76,7 +76,10 @@ def ouvrir(chemin: Path, cle: str | None = None) -> duckdb.DuckDBPyConnection:
 
         con = connecter_chiffre(chemin, cle)
     else:
-        con = duckdb.connect(str(chemin), config={"autoinstall_known_extensions": False})
+        con = duckdb.connect(
+            str(chemin),
+            config={"autoinstall_known_extensions": False, "temp_directory": str(chemin) + ".tmp"},
+        )
     creer_schema(con)
     return con
 

@@ -166,3 +166,17 @@ def test_cli_json_report(demo):
             "raisons",
         }
         assert f["rows_read"] == f["rows_loaded"] + f["rows_quarantined"] + f["rows_skipped"]
+
+
+def test_the_register_records_the_demo(demo):
+    from peuplement.registre import Registre
+
+    dossier, resultat, _ = demo
+    registre = Registre(dossier)
+    entrees = registre.lire()
+    assert [e["operation"] for e in entrees[:2]] == ["creation", "chargement"]
+    assert entrees[1]["donnees"]["load_id"] == resultat.load_id
+    assert {f["fichier"] for f in entrees[1]["donnees"]["fichiers"]} == {
+        r.fichier for r in resultat.fichiers
+    }
+    assert registre.verifier().intact
