@@ -86,3 +86,24 @@ def connecter_chiffre(chemin: Path, cle_chiffrement: str) -> duckdb.DuckDBPyConn
         ) from exc
     con.execute(f"use {ALIAS}")
     return con
+
+
+def changer_cle(chemin: Path, ancienne: str, nouvelle: str) -> None:
+    """Re-encrypt the warehouse with a new key: copy into a new encrypted file, destroy the old."""
+    from .purge import effacer
+
+    provisoire = Path(str(chemin) + ".nouveau")
+    if provisoire.exists():
+        effacer(provisoire)
+    con = connecter_chiffre(chemin, ancienne)
+    try:
+        litteral = nouvelle.replace("'", "''")
+        con.execute(f"attach '{provisoire}' as nouveau (encryption_key '{litteral}')")
+        con.execute(f"copy from database {ALIAS} to nouveau")
+        con.execute("detach nouveau")
+    finally:
+        con.close()
+    for ancien in (chemin, Path(str(chemin) + ".wal")):
+        if ancien.exists():
+            effacer(ancien)
+    provisoire.rename(chemin)

@@ -211,6 +211,46 @@ def keys_init(dossier: Path, operateur: str | None) -> None:
     )
 
 
+@keys.command("changer")
+@click.option(
+    "--etude", "dossier", required=True, type=click.Path(path_type=Path), help="Dossier de l'étude."
+)
+@click.option("--operateur", default=None, help="Opérateur (par défaut celui d'etude.yml).")
+def keys_changer(dossier: Path, operateur: str | None) -> None:
+    """Change la clé de l'entrepôt : ancienne dans PEUPLEMENT_CLE, nouvelle dans PEUPLEMENT_NOUVELLE_CLE."""
+    import os
+
+    from .chiffrement import changer_cle, cle
+    from .erreurs import ErreurConfiguration
+    from .etude import charger_etude
+    from .registre import Registre
+    from .transmission import rechiffrer_identite
+
+    try:
+        etude = charger_etude(dossier)
+        ancienne, nouvelle = cle(etude.nom), os.environ.get("PEUPLEMENT_NOUVELLE_CLE")
+        if not ancienne or not nouvelle or ancienne == nouvelle:
+            raise ErreurConfiguration(
+                "définissez PEUPLEMENT_CLE (clé actuelle) et PEUPLEMENT_NOUVELLE_CLE (nouvelle, différente)"
+            )
+        if etude.chemin_base.exists():
+            changer_cle(etude.chemin_base, ancienne, nouvelle)
+        identite = rechiffrer_identite(etude, ancienne, nouvelle)
+        Registre(dossier).ajouter(
+            "changement_cle",
+            operateur or etude.operateur,
+            {"base": etude.chemin_base.name, "cle_transmission_rechiffree": identite},
+            "reussi",
+            "entrepôt rechiffré avec une nouvelle clé",
+        )
+    except ErreurPeuplement as exc:
+        _echec(exc)
+    Console().print(
+        "Clé changée : l'entrepôt ne s'ouvre plus qu'avec la nouvelle clé "
+        "(à mettre dans PEUPLEMENT_CLE)."
+    )
+
+
 @main.group(invoke_without_command=True)
 @click.option(
     "--etude", "dossier", required=True, type=click.Path(path_type=Path), help="Dossier de l'étude."

@@ -67,7 +67,8 @@ def a_detruire(etude: Etude) -> list[Path]:
     return sorted(set(cibles))
 
 
-def _effacer(chemin: Path) -> None:
+def effacer(chemin: Path) -> None:
+    """Overwrite a file with zeros, then remove it."""
     taille = chemin.stat().st_size
     with open(chemin, "r+b") as f:
         reste = taille
@@ -95,7 +96,7 @@ def purger(etude: Etude, operateur: str | None = None) -> Attestation:
                 "octets": chemin.stat().st_size,
             }
         )
-        _effacer(chemin)
+        effacer(chemin)
     for dossier in (
         etude.chemin_base.parent / "dbt",
         etude.chemin_base.with_name(etude.chemin_base.name + ".tmp"),

@@ -70,3 +70,16 @@ def dechiffrer(etude: Etude, chemin: Path, nom: str) -> bytes:
 def nom_clair(chemin: Path) -> Path:
     """ops.xlsx.age -> ops.xlsx (the format is the inner extension)."""
     return chemin.with_suffix("") if chemin.suffix.lower() == EXTENSION else chemin
+
+
+def rechiffrer_identite(etude: Etude, ancienne: str, nouvelle: str) -> bool:
+    """Keep the transmission private key encrypted with the new warehouse key."""
+    from pyrage import passphrase
+
+    fichier = etude.dossier / DOSSIER / IDENTITE
+    if not fichier.exists():
+        return False
+    fichier.write_bytes(
+        passphrase.encrypt(passphrase.decrypt(fichier.read_bytes(), ancienne), nouvelle)
+    )
+    return True

@@ -142,3 +142,41 @@ def test_age_transmission_leaves_no_clear_value_anywhere(etude_reelle):
         e["operation"]
         for e in __import__("peuplement.registre").registre.Registre(etude_reelle).lire()
     ] == ["creation", "changement_cle", "chargement", "chargement", "purge"]
+
+
+def test_changing_the_warehouse_key(etude_reelle):
+    from peuplement.registre import Registre
+
+    assert (
+        peuplement("load", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": CLE}).returncode
+        == 0
+    )
+    assert (
+        peuplement(
+            "keys", "init", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": CLE}
+        ).returncode
+        == 0
+    )
+    nouvelle = "nouvelle-cle-5d2e"
+    sortie = peuplement(
+        "keys",
+        "changer",
+        "--etude",
+        str(etude_reelle),
+        env={"PEUPLEMENT_CLE": CLE, "PEUPLEMENT_NOUVELLE_CLE": nouvelle},
+    )
+    assert sortie.returncode == 0, sortie.stderr
+    base = etude_reelle / "entrepot" / "peuplement.duckdb"
+    with pytest.raises(ErreurConfiguration):
+        entrepot.ouvrir(base, CLE)
+    con = entrepot.ouvrir(base, nouvelle)
+    assert con.execute("select count(*) from raw.ops_lignes").fetchone()[0] == 29
+    con.close()
+    assert not Path(str(base) + ".nouveau").exists()
+    assert Registre(etude_reelle).lire()[-1]["operation"] == "changement_cle"
+    assert (
+        peuplement(
+            "load", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": nouvelle}
+        ).returncode
+        == 0
+    )
