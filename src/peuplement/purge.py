@@ -11,7 +11,6 @@ SHA-256) left behind. The attestation goes into the register and into an xlsx in
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
 import tempfile
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .etude import FICHIER_CORRESPONDANCES, Etude
+from .livraisons import sha256_fichier
 from .registre import DOSSIER as DOSSIER_REGISTRE
 from .registre import Registre
 
@@ -34,14 +34,6 @@ class Attestation:
     @property
     def verifiee(self) -> bool:
         return not self.restes
-
-
-def _sha256(chemin: Path) -> str:
-    h = hashlib.sha256()
-    with open(chemin, "rb") as f:
-        for bloc in iter(lambda: f.read(1 << 20), b""):
-            h.update(bloc)
-    return h.hexdigest()
 
 
 def a_detruire(etude: Etude) -> list[Path]:
@@ -92,7 +84,7 @@ def purger(etude: Etude, operateur: str | None = None) -> Attestation:
                 "chemin": str(chemin.relative_to(etude.dossier))
                 if chemin.is_relative_to(etude.dossier)
                 else str(chemin),
-                "sha256": _sha256(chemin),
+                "sha256": sha256_fichier(chemin),
                 "octets": chemin.stat().st_size,
             }
         )
@@ -130,7 +122,7 @@ def verifier(etude: Etude, attestation: Attestation) -> list[str]:
             if not p.is_file() or any(p.is_relative_to(e) for e in exclus):
                 continue
             try:
-                if p.stat().st_size and _sha256(p) in empreintes:
+                if p.stat().st_size and sha256_fichier(p) in empreintes:
                     restes.append(f"{p} est une copie d'un fichier détruit")
             except OSError:
                 continue
