@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -79,25 +80,8 @@ class Etude:
         if self.fin_convention is None:
             return None
         mois = self.fin_convention.month - 1 + self.prolongation_mois
-        annee = self.fin_convention.year + mois // 12
-        mois = mois % 12 + 1
-        jour = min(
-            self.fin_convention.day,
-            [
-                31,
-                29 if annee % 4 == 0 and (annee % 100 or annee % 400 == 0) else 28,
-                31,
-                30,
-                31,
-                30,
-                31,
-                31,
-                30,
-                31,
-                30,
-                31,
-            ][mois - 1],
-        )
+        annee, mois = self.fin_convention.year + mois // 12, mois % 12 + 1
+        jour = min(self.fin_convention.day, calendar.monthrange(annee, mois)[1])
         return dt.date(annee, mois, jour)
 
     def verifier_convention(self, aujourdhui: dt.date | None = None) -> str | None:

@@ -27,6 +27,16 @@ def test_dbt_build_passes_on_the_loaded_demo(entrepot_construit):
     assert epci == indicateurs * bailleurs  # every indicator for every landlord at EPCI level
 
 
+def _explication(copie, test: str) -> str:
+    """The explanation row a failing test stored (dbt --store-failures)."""
+    con = duckdb.connect(str(copie), read_only=True)
+    table = con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        f"where table_name like '{test}%'"
+    ).fetchone()[0]
+    return con.execute(f"select explication from {table}").fetchone()[0]
+
+
 def _copie(entrepot_construit, tmp_path):
     copie = tmp_path / "entrepot.duckdb"
     shutil.copy(entrepot_construit[0], copie)
@@ -48,12 +58,7 @@ def test_reconciliation_test_fails_and_explains_a_lost_row(entrepot_construit, t
     )
     assert sortie.returncode == 1
     assert "FAIL 1 lignes_rapprochees_stg_chargement__rapports_fichiers" in sortie.stdout
-    con = duckdb.connect(str(copie), read_only=True)
-    table = con.execute(
-        "select table_schema || '.' || table_name from information_schema.tables "
-        "where table_name like 'lignes_rapprochees%'"
-    ).fetchone()[0]
-    explication = con.execute(f"select explication from {table}").fetchone()[0]
+    explication = _explication(copie, "lignes_rapprochees")
     assert explication.startswith("Rapprochement faux pour bailleurs/GOHELLE/")
 
 
@@ -77,12 +82,7 @@ def test_additivity_tests_catch_a_commune_that_does_not_add_up(entrepot_construi
     assert "FAIL 1 qpv_et_hors_qpv_egalent_commune" in noms
     assert "FAIL 1 bailleurs_egalent_ensemble" in noms
     assert len(echecs) == 3, echecs
-    con = duckdb.connect(str(copie), read_only=True)
-    table = con.execute(
-        "select table_schema || '.' || table_name from information_schema.tables "
-        "where table_name like 'bailleurs_egalent_ensemble%'"
-    ).fetchone()[0]
-    explication = con.execute(f"select explication from {table}").fetchone()[0]
+    explication = _explication(copie, "bailleurs_egalent_ensemble")
     assert explication.startswith(f"Zone {code}, part_apl : ensemble = ")
 
 

@@ -25,6 +25,14 @@ def _valeur(fct, maille, bailleur, indicateur, code_zone=None):
     return lignes.iloc[0]
 
 
+def _commune(df, dossier, manifeste, colonne_rpls: str, colonne_declaree: str) -> pd.Series:
+    """The RPLS commune of each dwelling, else the one its landlord declared."""
+    rpls = pd.concat(
+        pd.read_csv(dossier / f, sep=";", dtype=str) for f in manifeste["rpls"]["fichiers"]
+    ).set_index("IDENTIFIANT_RPLS")["DEPCOM"]
+    return df[colonne_rpls].map(rpls).fillna(df[colonne_declaree])
+
+
 def _sans_lignes_plantees(df, manifeste, bailleur, colonne_id):
     """Drop the rows the generator planted as defects that the loader must quarantine."""
     fichier = next(f for f in manifeste["fichiers"] if f["bailleur"] == bailleur)
@@ -77,16 +85,7 @@ def test_bassin_single_persons_by_commune_from_its_ods(demo, fct):
         dossier / "bailleurs/BASSIN/ops_2022_bassin.ods", dtype=str, engine="calamine"
     )
     df = _sans_lignes_plantees(df, manifeste, "BASSIN", "Numéro logement")
-    rpls = pd.concat(
-        pd.read_csv(dossier / f, sep=";", dtype=str) for f in manifeste["rpls"]["fichiers"]
-    )
-    df = df.merge(
-        rpls[["IDENTIFIANT_RPLS", "DEPCOM"]],
-        left_on="N° RPLS",
-        right_on="IDENTIFIANT_RPLS",
-        how="left",
-    )
-    df["commune"] = df["DEPCOM"].fillna(df["Code INSEE"])
+    df["commune"] = _commune(df, dossier, manifeste, "N° RPLS", "Code INSEE")
     rep = df[
         df["Statut occupation"].isin(["1", "4"])
         & (df["Réponse"] == "O")
@@ -137,16 +136,7 @@ def test_dwellings_per_commune_from_every_file(demo, fct):
             ]
         )
     tous = pd.concat(morceaux)
-    rpls = pd.concat(
-        pd.read_csv(dossier / f, sep=";", dtype=str) for f in manifeste["rpls"]["fichiers"]
-    )
-    tous = tous.merge(
-        rpls[["IDENTIFIANT_RPLS", "DEPCOM"]],
-        left_on="rpls",
-        right_on="IDENTIFIANT_RPLS",
-        how="left",
-    )
-    attendu = tous["DEPCOM"].fillna(tous["commune"]).value_counts()
+    attendu = _commune(tous, dossier, manifeste, "rpls", "commune").value_counts()
     calcule = fct[
         (fct.maille == "commune")
         & (fct.bailleur == "ensemble")

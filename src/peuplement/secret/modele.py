@@ -98,6 +98,10 @@ def _nombre(texte: str | None, defaut: float, ou: str) -> float:
         raise ErreurFichier(ou, f"« {texte} » n'est pas un nombre") from exc
 
 
+def _facultatif(texte: str | None, ou: str) -> float | None:
+    return None if texte is None or str(texte).strip() == "" else _nombre(texte, math.nan, ou)
+
+
 def lire_table(chemin_cellules: Path, chemin_relations: Path) -> Table:
     cellules: dict[str, Cellule] = {}
     with open(chemin_cellules, encoding="utf-8-sig", newline="") as f:
@@ -122,13 +126,10 @@ def lire_table(chemin_cellules: Path, chemin_relations: Path) -> Table:
                 statut=ligne["status"],
                 borne_basse=_nombre(ligne.get("lower"), 0.0, ou),
                 borne_haute=_nombre(ligne.get("upper"), math.inf, ou),
-                cout=_nombre(cout, 0.0, ou) if cout not in (None, "") else None,
-                exigence_basse=_nombre(ligne.get("exigence_basse"), math.nan, ou),
-                exigence_haute=_nombre(ligne.get("exigence_haute"), math.nan, ou),
+                cout=_facultatif(cout, ou),
+                exigence_basse=_facultatif(ligne.get("exigence_basse"), ou),
+                exigence_haute=_facultatif(ligne.get("exigence_haute"), ou),
             )
-            c = cellules[ligne["cell_id"]]
-            c.exigence_basse = None if math.isnan(c.exigence_basse) else c.exigence_basse
-            c.exigence_haute = None if math.isnan(c.exigence_haute) else c.exigence_haute
     relations: dict[str, Relation] = {}
     with open(chemin_relations, encoding="utf-8-sig", newline="") as f:
         for i, ligne in enumerate(csv.DictReader(f), start=2):
