@@ -36,7 +36,8 @@ def _contenu(dossier):
     """Every file of a study as comparable content (workbooks through their cells)."""
     contenu = {}
     for f in sorted(dossier.rglob("*")):
-        if f.is_file() and "entrepot" not in f.parts:
+        # the register is a timestamped log of operations, not generated data
+        if f.is_file() and "entrepot" not in f.parts and "registre" not in f.parts:
             if f.suffix in (".xlsx", ".ods"):
                 classeur = calamine.CalamineWorkbook.from_path(str(f))
                 contenu[f.relative_to(dossier)] = [
