@@ -9,6 +9,10 @@ with menages as (
 )
 
 select
+    row_number() over (
+        order by
+            millesime, bailleur, code_commune, cote_qpv, code_qpv, code_iris, code_quartier, code_residence
+    ) as id_cellule,
     millesime,
     bailleur,
     code_epci,

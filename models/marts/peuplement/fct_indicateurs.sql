@@ -1,87 +1,125 @@
--- depends_on: {{ ref('indicateurs') }}
--- Tous les indicateurs du catalogue, à toutes les mailles, pour l'ensemble des bailleurs et pour
--- chacun : une ligne par (millésime, maille, zone, bailleur, indicateur), en format long.
-{%- set indicateurs = catalogue_indicateurs(types=['effectif', 'part', 'taux', 'moyenne']) %}
-{%- set ecarts = catalogue_indicateurs(types=['ecart']) %}
+-- depends_on: {{ ref('int_secret__audit') }}
+-- Les indicateurs publiables, après le secret statistique : une ligne par (millésime, maille,
+-- zone, bailleur, indicateur). `statut` : `publie`, `s` (secret : cellule masquée, primaire ou
+-- secondaire) ou `nd` (taux de réponse insuffisant) ; les valeurs d'une ligne non publiée sont
+-- vides. Une ligne est publiée quand son numérateur et son dénominateur le sont ; un écart,
+-- quand ses deux parts le sont. Ce modèle dépend de l'audit : si un test du secret échoue, il
+-- n'est pas construit et aucun export ne part.
 
-with zones as (
-    select * from {{ ref('int_indicateurs__zones') }}
+with longues as (
+    select * from {{ ref('int_indicateurs__long') }}
 ),
 
 catalogue as (
-    select * from {{ ref('indicateurs') }}
+    select
+        indicateur,
+        indicateur_a,
+        indicateur_b,
+        replace(numerateur, ' ', '') as variable_numerateur,
+        replace(denominateur, ' ', '') as variable_denominateur
+    from {{ ref('indicateurs') }}
 ),
 
-longues as (
-    {%- for i in indicateurs %}
-        select
-            millesime,
-            maille,
-            code_zone,
-            bailleur,
-            '{{ i["indicateur"] }}' as indicateur,
-            num__{{ i['indicateur'] }} as numerateur,
-            den__{{ i['indicateur'] }} as denominateur
-        from zones
-        {{ "union all" if not loop.last }}
-    {%- endfor %}
+statuts as (
+    select
+        millesime,
+        maille,
+        code_zone,
+        bailleur,
+        variable,
+        case
+            when statut in ('publie', 'force') then 'publie'
+            when statut = 'masque_nd' then 'nd'
+            else 's'
+        end as marque
+    from {{ ref('int_secret__statuts') }}
 ),
 
-ratios as (
+marques as (
     select
         longues.millesime,
         longues.maille,
         longues.code_zone,
         longues.bailleur,
         longues.indicateur,
-        cast(longues.numerateur as bigint) as numerateur,
-        cast(longues.denominateur as bigint) as denominateur,
         case
-            when catalogue.type = 'effectif' then cast(longues.numerateur as double)
-            when longues.denominateur > 0
-                then cast(longues.numerateur as double) / longues.denominateur
-        end as valeur
+            when 'nd' in (numerateurs.marque, coalesce(denominateurs.marque, '')) then 'nd'
+            when 's' in (numerateurs.marque, coalesce(denominateurs.marque, '')) then 's'
+            else 'publie'
+        end as statut
     from longues
     inner join catalogue on longues.indicateur = catalogue.indicateur
+    inner join statuts as numerateurs
+        on
+            longues.millesime = numerateurs.millesime
+            and longues.maille = numerateurs.maille
+            and longues.code_zone = numerateurs.code_zone
+            and longues.bailleur = numerateurs.bailleur
+            and catalogue.variable_numerateur = numerateurs.variable
+    left join statuts as denominateurs
+        on
+            longues.millesime = denominateurs.millesime
+            and longues.maille = denominateurs.maille
+            and longues.code_zone = denominateurs.code_zone
+            and longues.bailleur = denominateurs.bailleur
+            and catalogue.variable_denominateur = denominateurs.variable
 ),
 
-ecarts as (
-    {%- for e in ecarts %}
-        select
-            millesime,
-            maille,
-            code_zone,
-            bailleur,
-            '{{ e["indicateur"] }}' as indicateur,
-            cast(null as bigint) as numerateur,
-            cast(null as bigint) as denominateur,
-            cast(num__{{ e["indicateur_a"] }} as double) / nullif(den__{{ e["indicateur_a"] }}, 0)
-            - cast(num__{{ e["indicateur_b"] }} as double) / nullif(den__{{ e["indicateur_b"] }}, 0) as valeur
-        from zones
-        {{ "union all" if not loop.last }}
-    {%- endfor %}
+marques_ecarts as (
+    select
+        longues.millesime,
+        longues.maille,
+        longues.code_zone,
+        longues.bailleur,
+        longues.indicateur,
+        case
+            when 'nd' in (parts_a.statut, parts_b.statut) then 'nd'
+            when 's' in (parts_a.statut, parts_b.statut) then 's'
+            else 'publie'
+        end as statut
+    from longues
+    inner join catalogue on longues.indicateur = catalogue.indicateur
+    inner join marques as parts_a
+        on
+            longues.millesime = parts_a.millesime
+            and longues.maille = parts_a.maille
+            and longues.code_zone = parts_a.code_zone
+            and longues.bailleur = parts_a.bailleur
+            and catalogue.indicateur_a = parts_a.indicateur
+    inner join marques as parts_b
+        on
+            longues.millesime = parts_b.millesime
+            and longues.maille = parts_b.maille
+            and longues.code_zone = parts_b.code_zone
+            and longues.bailleur = parts_b.bailleur
+            and catalogue.indicateur_b = parts_b.indicateur
 ),
 
-toutes as (
-    select * from ratios
-    {%- if ecarts %}
-        union all
-        select * from ecarts
-    {%- endif %}
+toutes_marques as (
+    select * from marques
+    union all
+    select * from marques_ecarts
 )
 
 select
-    toutes.millesime,
-    toutes.maille,
-    toutes.code_zone,
-    toutes.bailleur,
-    toutes.indicateur,
-    catalogue.famille,
-    catalogue.type,
-    catalogue.unite,
-    catalogue.partition,
-    toutes.numerateur,
-    toutes.denominateur,
-    toutes.valeur
-from toutes
-inner join catalogue on toutes.indicateur = catalogue.indicateur
+    longues.millesime,
+    longues.maille,
+    longues.code_zone,
+    longues.bailleur,
+    longues.indicateur,
+    longues.famille,
+    longues.type,
+    longues.unite,
+    longues.partition,
+    toutes_marques.statut,
+    case when toutes_marques.statut = 'publie' then longues.numerateur end as numerateur,
+    case when toutes_marques.statut = 'publie' then longues.denominateur end as denominateur,
+    case when toutes_marques.statut = 'publie' then longues.valeur end as valeur
+from longues
+inner join toutes_marques
+    on
+        longues.millesime = toutes_marques.millesime
+        and longues.maille = toutes_marques.maille
+        and longues.code_zone = toutes_marques.code_zone
+        and longues.bailleur = toutes_marques.bailleur
+        and longues.indicateur = toutes_marques.indicateur

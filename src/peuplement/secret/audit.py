@@ -63,9 +63,32 @@ def cibles(table: Table, cellules: list[str], relations, seuil: float) -> list[C
         haute = cellule.exigence_haute
         if seuil > 0 and cellule.valeur < seuil:
             haute = max(haute or -math.inf, seuil)
+        if haute is not None:  # nothing can be shown above what is public
+            haute = min(haute, cellule.borne_haute)
         resultat.append(Cible(c, [(c, 1.0)], cellule.valeur, cellule.exigence_basse, haute))
     if seuil <= 0:
         return resultat
+    paires = [
+        (r.id, t, p) for r in relations if r.population and (t := r.total()) for p in r.parties()
+    ]
+    dans_composante = set(cellules)
+    paires += [(f"{t}-{p}", t, p) for t, p in table.complements if p in dans_composante]
+    for nom, total, p in paires:
+        if table.cellules[p].statut not in ("primaire", "secondaire"):
+            continue
+        complement = table.cellules[total].valeur - table.cellules[p].valeur
+        if complement < seuil:
+            resultat.append(
+                Cible(
+                    f"complement:{nom}:{p}",
+                    [(total, 1.0), (p, -1.0)],
+                    complement,
+                    None,
+                    min(seuil, table.cellules[total].borne_haute),
+                    exacte_interdite=False,
+                    nature="complement",
+                )
+            )
     for r in relations:
         total = r.total()
         if total is None:
@@ -73,32 +96,21 @@ def cibles(table: Table, cellules: list[str], relations, seuil: float) -> list[C
         cachees = [p for p in r.parties() if table.cellules[p].statut in ("primaire", "secondaire")]
         somme = sum(table.cellules[p].valeur for p in cachees)
         if len(cachees) >= 2 and somme < seuil:
+            plafond = min(
+                sum(table.cellules[p].borne_haute for p in cachees),
+                table.cellules[total].borne_haute,
+            )
             resultat.append(
                 Cible(
                     f"somme:{r.id}",
                     [(p, 1.0) for p in cachees],
                     somme,
                     None,
-                    seuil,
+                    min(seuil, plafond),
                     exacte_interdite=False,
                     nature="somme",
                 )
             )
-        valeur_totale = table.cellules[total].valeur
-        for p in cachees:
-            complement = valeur_totale - table.cellules[p].valeur
-            if complement < seuil:
-                resultat.append(
-                    Cible(
-                        f"complement:{r.id}:{p}",
-                        [(total, 1.0), (p, -1.0)],
-                        complement,
-                        None,
-                        seuil,
-                        exacte_interdite=False,
-                        nature="complement",
-                    )
-                )
     return resultat
 
 
@@ -126,39 +138,133 @@ class ModeleComposante:
             self.h.addRow(0.0, 0.0, len(indices), indices, coefficients)
         self.couts_actifs: list[int] = []
 
-    def extremes(self, termes: list[tuple[str, float]]) -> tuple[float, float]:
-        n = len(self.index)
+    def _objectif(self, indices: np.ndarray, couts: np.ndarray) -> None:
         if self.couts_actifs:
             self.h.changeColsCost(
                 len(self.couts_actifs),
                 np.array(self.couts_actifs, dtype=np.int32),
                 np.zeros(len(self.couts_actifs)),
             )
-        indices = [self.index[c] for c, _ in termes]
-        self.h.changeColsCost(
-            len(indices),
-            np.array(indices, dtype=np.int32),
-            np.array([k for _, k in termes], dtype=float),
+        self.h.changeColsCost(len(indices), indices.astype(np.int32), couts.astype(float))
+        self.couts_actifs = [int(i) for i in indices]
+
+    def _resoudre(self, sens) -> tuple[highspy.HighsModelStatus, float]:
+        self.h.changeObjectiveSense(sens)
+        self.h.run()
+        statut = self.h.getModelStatus()
+        if statut == highspy.HighsModelStatus.kOptimal:
+            return statut, self.h.getInfo().objective_function_value
+        if statut == highspy.HighsModelStatus.kUnbounded:
+            return statut, -math.inf if sens == highspy.ObjSense.kMinimize else math.inf
+        raise RuntimeError(
+            f"audit : modèle {statut} pour {len(self.index)} cellules (relations incohérentes ?)"
         )
-        self.couts_actifs = indices
-        valeurs = []
-        for sens in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-            self.h.changeObjectiveSense(sens)
-            self.h.run()
-            statut = self.h.getModelStatus()
-            if statut == highspy.HighsModelStatus.kOptimal:
-                valeurs.append(self.h.getInfo().objective_function_value)
-            elif statut == highspy.HighsModelStatus.kUnbounded:
-                valeurs.append(-math.inf if sens == highspy.ObjSense.kMinimize else math.inf)
-            else:
-                raise RuntimeError(
-                    f"audit : modèle {statut} pour {n} cellules (relations incohérentes ?)"
-                )
-        return valeurs[0], valeurs[1]
+
+    def extremes(self, termes: list[tuple[str, float]]) -> tuple[float, float]:
+        self._objectif(
+            np.array([self.index[c] for c, _ in termes]), np.array([k for _, k in termes])
+        )
+        return (
+            self._resoudre(highspy.ObjSense.kMinimize)[1],
+            self._resoudre(highspy.ObjSense.kMaximize)[1],
+        )
+
+    def point_extreme(self, indices: np.ndarray, couts: np.ndarray, sens) -> np.ndarray | None:
+        """A feasible table pushing the weighted sum of cells as far as possible (None when the
+        direction is unbounded: no single table to read)."""
+        ordre = np.argsort(indices, kind="stable")
+        uniques, debuts = np.unique(indices[ordre], return_index=True)
+        self._objectif(uniques, np.add.reduceat(couts[ordre], debuts))
+        statut, _ = self._resoudre(sens)
+        if statut != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.asarray(self.h.getSolution().col_value)
 
 
-def auditer(table: Table, seuil: float = 11) -> list[Resultat]:
-    """Range of every target of the release, component by component."""
+class _Cibles:
+    """The targets of a component as flat arrays, to evaluate them on any feasible table."""
+
+    def __init__(self, liste: list[Cible], index: dict[str, int]):
+        self.indices = np.array([index[c] for t in liste for c, _ in t.termes], dtype=np.int64)
+        self.coefficients = np.array([k for t in liste for _, k in t.termes], dtype=float)
+        self.debuts = np.cumsum([0] + [len(t.termes) for t in liste])[:-1]
+        self.proprietaire = np.repeat(np.arange(len(liste)), [len(t.termes) for t in liste])
+
+    def evaluer(self, x: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(self.coefficients * x[self.indices], self.debuts)
+
+    def combinaison(self, choisies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cells and weights of the sum of the chosen targets."""
+        garde = choisies[self.proprietaire]
+        return self.indices[garde], self.coefficients[garde]
+
+
+def temoins(
+    modele: ModeleComposante, liste: list[Cible]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Prove targets safe with as few linear programs as possible.
+
+    Every feasible table is a witness: a target whose requirement it meets (value reached above
+    the threshold, or two witnesses with different values) is safe. The true table is the first
+    witness; each further program pushes the sum of all still-unproven targets up (then down),
+    which proves many at once. Returns the smallest and largest value witnessed for each target,
+    and which targets remain unproven (they need a program of their own).
+    """
+    cibles = _Cibles(liste, modele.index)
+    vraies = np.array([t.valeur for t in liste], dtype=float)
+    inf = np.inf
+    haute = np.array([-inf if t.exigence_haute is None else t.exigence_haute for t in liste])
+    basse = np.array([inf if t.exigence_basse is None else t.exigence_basse for t in liste])
+    mobile = np.array([t.exacte_interdite for t in liste], dtype=bool)
+    tolerance = TOLERANCE * np.maximum(1.0, np.abs(vraies))
+    maximum, minimum = vraies.copy(), vraies.copy()
+
+    def a_monter():
+        return (maximum < haute - TOLERANCE) | (mobile & (maximum - minimum < tolerance))
+
+    def a_descendre():
+        return (minimum > basse + TOLERANCE) | (mobile & (maximum - minimum < tolerance))
+
+    for sens, restantes in (
+        (highspy.ObjSense.kMaximize, a_monter),
+        (highspy.ObjSense.kMinimize, a_descendre),
+    ):
+        while True:
+            ouvertes = restantes()
+            if not ouvertes.any():
+                break
+            indices, couts = cibles.combinaison(ouvertes)
+            x = modele.point_extreme(indices, couts, sens)
+            if x is None:
+                break
+            valeurs = cibles.evaluer(x)
+            np.maximum(maximum, valeurs, out=maximum)
+            np.minimum(minimum, valeurs, out=minimum)
+            if (restantes() & ouvertes).sum() == ouvertes.sum():
+                break  # this sum proves nothing more
+    return minimum, maximum, a_monter() | a_descendre()
+
+
+def _auditer_par_temoins(modele: ModeleComposante, liste: list[Cible]) -> list[Resultat]:
+    """Witnesses first (`temoins`); the targets they leave unproven get their exact range, one
+    program each, so a failing target is always reported with its exact interval."""
+    minimum, maximum, ouvertes = temoins(modele, liste)
+    resultats = []
+    for i, cible in enumerate(liste):
+        if ouvertes[i]:
+            resultats.append(Resultat(cible, *modele.extremes(cible.termes)))
+        else:
+            resultats.append(Resultat(cible, float(minimum[i]), float(maximum[i])))
+    return resultats
+
+
+def auditer(table: Table, seuil: float = 11, exhaustif: bool = True) -> list[Resultat]:
+    """Range of every target of the release, component by component.
+
+    `exhaustif`: the exact range of every target (two programs per target). Otherwise targets are
+    proven safe by witnesses (see `_auditer_par_temoins`): the verdicts are the same, the ranges
+    of safe targets are only as wide as the witnesses found.
+    """
     resultats = []
     for cellules, relations in table.composantes():
         if not any(table.cellules[c].cachee for c in cellules):
@@ -167,9 +273,11 @@ def auditer(table: Table, seuil: float = 11) -> list[Resultat]:
         if not liste:
             continue
         modele = ModeleComposante(table, cellules, relations)
-        for cible in liste:
-            minimum, maximum = modele.extremes(cible.termes)
-            resultats.append(Resultat(cible, minimum, maximum))
+        if exhaustif:
+            for cible in liste:
+                resultats.append(Resultat(cible, *modele.extremes(cible.termes)))
+        else:
+            resultats.extend(_auditer_par_temoins(modele, liste))
     return resultats
 
 

@@ -41,6 +41,9 @@ class Cellule:
 class Relation:
     id: str
     termes: list[tuple[str, float]] = field(default_factory=list)  # (cell id, coefficient)
+    # the total is a population and the parts its categories: total - part below the threshold
+    # is a small complement (the 100 % rule); false for a zone as a sum of its sub-zones
+    population: bool = True
 
     def total(self) -> str | None:
         """The cell with coefficient +1 when it is the only one (the total of the parts)."""
@@ -56,11 +59,16 @@ class Relation:
 class Table:
     cellules: dict[str, Cellule]
     relations: list[Relation]
+    # (total, part) pairs whose difference is a population minus a count, outside any relation
+    # (e.g. a zone's households minus those of one category, when the relations run through
+    # finer cells): the audit checks the small complement of a hidden part (the 100 % rule).
+    complements: list[tuple[str, str]] = field(default_factory=list)
 
     def copie(self) -> Table:
         return Table(
             {k: Cellule(**vars(c)) for k, c in self.cellules.items()},
-            [Relation(r.id, list(r.termes)) for r in self.relations],
+            [Relation(r.id, list(r.termes), r.population) for r in self.relations],
+            list(self.complements),
         )
 
     def composantes(self) -> list[tuple[list[str], list[Relation]]]:
@@ -73,9 +81,12 @@ class Table:
                 c = parent[c]
             return c
 
-        for r in self.relations:
-            premiere = racine(r.termes[0][0])
-            for c, _ in r.termes[1:]:
+        liens = [[c for c, _ in r.termes] for r in self.relations] + [
+            list(paire) for paire in self.complements
+        ]
+        for lien in liens:
+            premiere = racine(lien[0])
+            for c in lien[1:]:
                 autre = racine(c)
                 if autre != premiere:
                     parent[max(autre, premiere)] = min(autre, premiere)

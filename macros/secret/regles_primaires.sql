@@ -1,0 +1,30 @@
+{#- Les règles primaires du secret (convention : seuil de 11 unités, taux de réponse de 60 %).
+    Chacune est une condition SQL vraie quand la cellule est sensible ; les seuils viennent des
+    variables dbt `secret_seuil` et `secret_taux_reponse_minimal`. -#}
+
+{#- Moins de `secret_seuil` unités (0 compris : une part à 0 %). -#}
+{% macro secret_effectif_faible(effectif) -%}
+    ({{ effectif }} < {{ var('secret_seuil') }})
+{%- endmacro %}
+
+{#- La population moins l'effectif est sous le seuil (une part à 100 % ou presque). -#}
+{% macro secret_complement_faible(population, effectif) -%}
+    ({{ population }} - {{ effectif }} < {{ var('secret_seuil') }})
+{%- endmacro %}
+
+{#- Une zone de moins de `secret_seuil` logements : toutes ses cellules sont sensibles. -#}
+{% macro secret_zone_trop_petite(logements) -%}
+    ({{ logements }} < {{ var('secret_seuil') }})
+{%- endmacro %}
+
+{#- Taux de réponse de la zone sous le minimum : résultats d'enquête non diffusés (`nd`). -#}
+{% macro secret_reponse_insuffisante(repondants, occupes) -%}
+    ({{ repondants }} < {{ var('secret_taux_reponse_minimal') }} * {{ occupes }})
+{%- endmacro %}
+
+{#- Bailleur dominant : dans une cellule « ensemble », tous les bailleurs présents sauf le plus
+    gros détiennent de 1 à 10 unités ; celui-ci, qui connaît ses propres locataires, retrouverait
+    les leurs par différence. `effectifs_bailleurs` : liste des effectifs des bailleurs. -#}
+{% macro secret_bailleur_dominant(nb_bailleurs_presents, second_effectif) -%}
+    ({{ nb_bailleurs_presents }} >= 2 and {{ second_effectif }} < {{ var('secret_seuil') }})
+{%- endmacro %}

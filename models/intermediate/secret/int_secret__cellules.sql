@@ -1,0 +1,122 @@
+-- depends_on: {{ ref('indicateurs') }}
+-- Les cellules publiables : une ligne par (maille, zone, bailleur, variable de comptage), avec
+-- les règles primaires du secret (macros/secret/regles_primaires.sql) et le statut initial :
+-- `force` (public : logements du RPLS), `masque_nd` (taux de réponse insuffisant), `primaire`
+-- (sensible) ou `publie`. Le masquage secondaire (int_secret__masquage) part de là.
+{%- set variables = variables_secret() %}
+{%- set colonnes = {} %}
+{%- for v in variables %}{% do colonnes.update({v['variable']: v['colonne']}) %}{% endfor %}
+
+with zones as (
+    select * from {{ ref('int_indicateurs__zones') }}
+),
+
+longues as (
+    {%- for v in variables %}
+        select
+            millesime,
+            maille,
+            code_zone,
+            bailleur,
+            '{{ v["variable"] }}' as variable,
+            cast({{ v["colonne"] }} as bigint) as valeur,
+            {{ v["enquete"] }} as variable_enquete,
+            {%- if v["populations"] %}
+                least(
+                    {%- for p in v["populations"] %}
+                        {{ colonnes[p] }} - {{ v["colonne"] }}{{ "," if not loop.last }}
+                    {%- endfor %}
+                ) as complement,
+            {%- else %}
+                cast(null as bigint) as complement,
+            {%- endif %}
+            num__nb_logements as logements_zone,
+            num__taux_reponse as repondants_zone,
+            den__taux_reponse as occupes_zone
+        from zones
+        {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+bailleurs_classes as (
+    select
+        millesime,
+        maille,
+        code_zone,
+        variable,
+        valeur,
+        row_number() over (
+            partition by millesime, maille, code_zone, variable order by valeur desc, bailleur
+        ) as rang
+    from longues
+    where bailleur <> 'ensemble' and valeur > 0
+),
+
+dominance as (
+    select
+        millesime,
+        maille,
+        code_zone,
+        variable,
+        count(*) as nb_bailleurs_presents,
+        max(case when rang = 1 then valeur end) as premier_effectif,
+        max(case when rang = 2 then valeur end) as second_effectif
+    from bailleurs_classes
+    group by millesime, maille, code_zone, variable
+),
+
+regles as (
+    select
+        longues.*,
+        longues.variable in (
+            {%- for v in var('secret_variables_publiques') %}'{{ v }}'{{ "," if not loop.last }}{% endfor -%}
+        ) as publique,
+        longues.variable_enquete
+        and {{ secret_reponse_insuffisante('longues.repondants_zone', 'longues.occupes_zone') }}
+            as reponse_insuffisante,
+        {{ secret_zone_trop_petite('longues.logements_zone') }} as zone_trop_petite,
+        {{ secret_effectif_faible('longues.valeur') }} as effectif_faible,
+        coalesce({{ secret_complement_faible('longues.valeur + longues.complement', 'longues.valeur') }}, false)
+            as complement_faible,
+        longues.bailleur = 'ensemble'
+        and coalesce(
+            {{ secret_bailleur_dominant('dominance.nb_bailleurs_presents', 'dominance.second_effectif') }},
+            false
+        ) as bailleur_dominant,
+        dominance.premier_effectif
+    from longues
+    left join dominance
+        on
+            longues.millesime = dominance.millesime
+            and longues.maille = dominance.maille
+            and longues.code_zone = dominance.code_zone
+            and longues.variable = dominance.variable
+)
+
+select
+    millesime,
+    maille,
+    code_zone,
+    bailleur,
+    variable,
+    valeur,
+    case
+        when publique then 'force'
+        when reponse_insuffisante then 'masque_nd'
+        when zone_trop_petite or effectif_faible or complement_faible or bailleur_dominant
+            then 'primaire'
+        else 'publie'
+    end as statut_initial,
+    case
+        when publique then 'publique'
+        when reponse_insuffisante then 'reponse_insuffisante'
+        when zone_trop_petite then 'zone_trop_petite'
+        when effectif_faible then 'effectif_faible'
+        when complement_faible then 'complement_faible'
+        when bailleur_dominant then 'bailleur_dominant'
+    end as motif_primaire,
+    case
+        when bailleur_dominant and not publique and not reponse_insuffisante
+            then premier_effectif + {{ var('secret_seuil') }}
+    end as exigence_haute
+from regles

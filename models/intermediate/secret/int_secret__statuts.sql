@@ -1,0 +1,32 @@
+-- Le statut final de chaque cellule publiable : règles primaires (int_secret__cellules) puis
+-- masquage secondaire (int_secret__masquage). `motif` : pourquoi la cellule est masquée.
+with cellules as (
+    select * from {{ ref('int_secret__cellules') }}
+),
+
+masquage as (
+    select * from {{ ref('int_secret__masquage') }}
+)
+
+select
+    cellules.millesime,
+    cellules.maille,
+    cellules.code_zone,
+    cellules.bailleur,
+    cellules.variable,
+    cellules.valeur,
+    cellules.exigence_haute,
+    masquage.cellule_modele,
+    masquage.statut,
+    case
+        when masquage.statut = 'secondaire' then 'secondaire'
+        when masquage.statut = cellules.statut_initial then cellules.motif_primaire
+        else 'meme_cellule_que_masquee'
+    end as motif
+from cellules
+inner join masquage
+    on
+        cellules.maille = masquage.maille
+        and cellules.code_zone = masquage.code_zone
+        and cellules.bailleur = masquage.bailleur
+        and cellules.variable = masquage.variable
