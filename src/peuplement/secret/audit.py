@@ -18,6 +18,7 @@ from .modele import Table
 from .solveur import nouveau_solveur
 
 TOLERANCE = 1e-6
+GAIN_MINIMAL = 0.1  # a program pushing a sum of targets must prove at least this share of them
 
 
 @dataclass
@@ -200,15 +201,17 @@ class _Cibles:
 
 
 def temoins(
-    modele: ModeleComposante, liste: list[Cible]
+    modele: ModeleComposante, liste: list[Cible], un_par_un: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Prove targets safe with as few linear programs as possible.
 
     Every feasible table is a witness: a target whose requirement it meets (value reached above
     the threshold, or two witnesses with different values) is safe. The true table is the first
     witness; each further program pushes the sum of all still-unproven targets up (then down),
-    which proves many at once. Returns the smallest and largest value witnessed for each target,
-    and which targets remain unproven (they need a program of their own).
+    which proves many at once, as long as it proves enough of them. Then (`un_par_un`) each
+    target still unproven gets its own program, whose table is also checked against all the
+    others. Returns the smallest and largest value witnessed for each target, and which targets
+    remain unproven.
     """
     cibles = _Cibles(liste, modele.index)
     vraies = np.array([t.valeur for t in liste], dtype=float)
@@ -240,15 +243,33 @@ def temoins(
             valeurs = cibles.evaluer(x)
             np.maximum(maximum, valeurs, out=maximum)
             np.minimum(minimum, valeurs, out=minimum)
-            if (restantes() & ouvertes).sum() == ouvertes.sum():
-                break  # this sum proves nothing more
+            if (restantes() & ouvertes).sum() > (1 - GAIN_MINIMAL) * ouvertes.sum():
+                break  # sums no longer pay: the rest one by one (or by the protector)
+    if un_par_un:
+        for sens, restantes in (
+            (highspy.ObjSense.kMaximize, a_monter),
+            (highspy.ObjSense.kMinimize, a_descendre),
+        ):
+            for i in np.flatnonzero(restantes()):
+                if not restantes()[i]:
+                    continue  # proven meanwhile by another target's table
+                cible = liste[i]
+                x = modele.point_extreme(
+                    np.array([modele.index[c] for c, _ in cible.termes]),
+                    np.array([k for _, k in cible.termes], dtype=float),
+                    sens,
+                )
+                if x is not None:
+                    valeurs = cibles.evaluer(x)
+                    np.maximum(maximum, valeurs, out=maximum)
+                    np.minimum(minimum, valeurs, out=minimum)
     return minimum, maximum, a_monter() | a_descendre()
 
 
 def _auditer_par_temoins(modele: ModeleComposante, liste: list[Cible]) -> list[Resultat]:
     """Witnesses first (`temoins`); the targets they leave unproven get their exact range, one
     program each, so a failing target is always reported with its exact interval."""
-    minimum, maximum, ouvertes = temoins(modele, liste)
+    minimum, maximum, ouvertes = temoins(modele, liste, un_par_un=True)
     resultats = []
     for i, cible in enumerate(liste):
         if ouvertes[i]:
