@@ -133,9 +133,12 @@ def build(dossier: Path, operateur: str | None, arguments_dbt: tuple[str, ...]) 
     """Lance « dbt build » sur l'entrepôt de l'étude et l'inscrit au registre."""
     from .construction import construire
     from .etude import charger_etude
+    from .synthese_secret import afficher_synthese_secret
 
     try:
-        code = construire(charger_etude(dossier), operateur, list(arguments_dbt))
+        etude = charger_etude(dossier)
+        code = construire(etude, operateur, list(arguments_dbt))
+        afficher_synthese_secret(etude, Console())
     except ErreurPeuplement as exc:
         _echec(exc)
     sys.exit(code)

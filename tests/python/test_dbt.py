@@ -66,15 +66,15 @@ def test_additivity_tests_catch_a_commune_that_does_not_add_up(entrepot_construi
     copie = _copie(entrepot_construit, tmp_path)
     con = duckdb.connect(str(copie))
     code = con.execute(
-        "select min(code_zone) from marts.fct_indicateurs where maille = 'commune'"
+        "select min(code_zone) from intermediate.int_indicateurs__long where maille = 'commune'"
     ).fetchone()[0]
     con.execute(
-        "update marts.fct_indicateurs set numerateur = numerateur + 1 where maille = 'commune' "
+        "update intermediate.int_indicateurs__long set numerateur = numerateur + 1 where maille = 'commune' "
         "and code_zone = ? and bailleur = 'ensemble' and indicateur = 'part_apl'",
         [code],
     )
     con.close()
-    sortie = dbt(["test", "--store-failures", "--select", "fct_indicateurs"], copie, tmp_path)
+    sortie = dbt(["test", "--store-failures", "--select", "int_indicateurs__long"], copie, tmp_path)
     assert sortie.returncode == 1
     echecs = [ligne for ligne in sortie.stdout.splitlines() if " FAIL " in ligne]
     noms = " ".join(echecs)

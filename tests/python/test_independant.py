@@ -1,5 +1,6 @@
 """Independent check: a few indicators computed with pandas straight from the synthetic input
-files (not through the loader nor dbt) must equal fct_indicateurs."""
+files (not through the loader nor dbt) must equal the true values the warehouse computes
+(int_indicateurs__long, before secrecy)."""
 
 import duckdb
 import pandas as pd
@@ -11,7 +12,7 @@ def fct(entrepot_construit):
     con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
     return con.execute(
         "select maille, code_zone, bailleur, indicateur, numerateur, denominateur, "
-        "valeur from marts.fct_indicateurs"
+        "valeur from intermediate.int_indicateurs__long"
     ).df()
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from peuplement.secret.audit import auditer, echecs
 from peuplement.secret.modele import Cellule, Relation, Table, lire_table
-from peuplement.secret.protection import proteger
+from peuplement.secret.protection import proteger, proteger_publication
 
 
 def _references():
@@ -191,3 +191,27 @@ def test_the_engine_refuses_an_impossible_requirement():
 
     with pytest.raises(ErreurPeuplement, match="impossible de protéger"):
         proteger(table, seuil=11)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables_hierarchiques(), st.randoms(use_true_random=False))
+def test_the_witness_audit_gives_the_exhaustive_verdicts(table, hasard):
+    """The fast audit (witness tables, then one program per unproven target) must reach the same
+    verdict as two exact programs per target, on any pattern, safe or not."""
+    for cellule in table.cellules.values():
+        if cellule.statut == "publie" and hasard.random() < 0.3:
+            cellule.statut = "secondaire"
+    exacts = {r.cible.id: r.motif for r in auditer(table, seuil=11, exhaustif=True)}
+    rapides = {r.cible.id: r.motif for r in auditer(table, seuil=11, exhaustif=False)}
+    assert rapides == exacts
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables_hierarchiques())
+def test_the_release_protector_passes_the_exhaustive_audit(table):
+    """The protector used in the warehouse (greedy pass, witnesses, elastic programs) leaves no
+    exposed target for the exact audit."""
+    protegee = proteger_publication(table, 11, guides=table.relations)
+    assert not echecs(auditer(protegee, seuil=11, exhaustif=True))
+    primaires = {c.id for c in table.cellules.values() if c.statut == "primaire"}
+    assert primaires == {c.id for c in protegee.cellules.values() if c.statut == "primaire"}

@@ -39,11 +39,14 @@ class Resultat:
     cible: Cible
     minimum: float
     maximum: float
+    verifie: bool = True  # false: left unchecked once the release had failed often enough
 
     @property
     def motif(self) -> str | None:
         """Why the release fails on this target (None when it is safe)."""
         c = self.cible
+        if not self.verifie:
+            return "non_verifie"
         if c.exacte_interdite and self.maximum - self.minimum < TOLERANCE * max(1.0, abs(c.valeur)):
             return "exact"
         if c.exigence_haute is not None and self.maximum < c.exigence_haute - TOLERANCE:
@@ -201,8 +204,11 @@ class _Cibles:
 
 
 def temoins(
-    modele: ModeleComposante, liste: list[Cible], un_par_un: bool = False
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    modele: ModeleComposante,
+    liste: list[Cible],
+    un_par_un: bool = False,
+    echecs_max: float = math.inf,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Prove targets safe with as few linear programs as possible.
 
     Every feasible table is a witness: a target whose requirement it meets (value reached above
@@ -210,8 +216,9 @@ def temoins(
     witness; each further program pushes the sum of all still-unproven targets up (then down),
     which proves many at once, as long as it proves enough of them. Then (`un_par_un`) each
     target still unproven gets its own program, whose table is also checked against all the
-    others. Returns the smallest and largest value witnessed for each target, and which targets
-    remain unproven.
+    others; after `echecs_max` targets found exposed that way, the rest is left unexamined.
+    Returns the smallest and largest value witnessed for each target, which targets remain
+    unproven, and which of those were examined on their own.
     """
     cibles = _Cibles(liste, modele.index)
     vraies = np.array([t.valeur for t in liste], dtype=float)
@@ -245,6 +252,7 @@ def temoins(
             np.minimum(minimum, valeurs, out=minimum)
             if (restantes() & ouvertes).sum() > (1 - GAIN_MINIMAL) * ouvertes.sum():
                 break  # sums no longer pay: the rest one by one (or by the protector)
+    examinees = np.zeros(len(liste), dtype=bool)
     if un_par_un:
         for sens, restantes in (
             (highspy.ObjSense.kMaximize, a_monter),
@@ -253,6 +261,12 @@ def temoins(
             for i in np.flatnonzero(restantes()):
                 if not restantes()[i]:
                     continue  # proven meanwhile by another target's table
+                if (
+                    echecs_max < math.inf
+                    and (examinees & (a_monter() | a_descendre())).sum() >= echecs_max
+                ):
+                    break
+                examinees[i] = True
                 cible = liste[i]
                 x = modele.point_extreme(
                     np.array([modele.index[c] for c, _ in cible.termes]),
@@ -263,28 +277,35 @@ def temoins(
                     valeurs = cibles.evaluer(x)
                     np.maximum(maximum, valeurs, out=maximum)
                     np.minimum(minimum, valeurs, out=minimum)
-    return minimum, maximum, a_monter() | a_descendre()
+    return minimum, maximum, a_monter() | a_descendre(), examinees
 
 
-def _auditer_par_temoins(modele: ModeleComposante, liste: list[Cible]) -> list[Resultat]:
-    """Witnesses first (`temoins`); the targets they leave unproven get their exact range, one
-    program each, so a failing target is always reported with its exact interval."""
-    minimum, maximum, ouvertes = temoins(modele, liste, un_par_un=True)
+def _auditer_par_temoins(
+    modele: ModeleComposante, liste: list[Cible], echecs_max: float
+) -> list[Resultat]:
+    """Witnesses first (`temoins`); an exposed target is reported with its exact interval."""
+    minimum, maximum, ouvertes, examinees = temoins(
+        modele, liste, un_par_un=True, echecs_max=echecs_max
+    )
     resultats = []
     for i, cible in enumerate(liste):
-        if ouvertes[i]:
+        if ouvertes[i] and examinees[i]:
             resultats.append(Resultat(cible, *modele.extremes(cible.termes)))
         else:
-            resultats.append(Resultat(cible, float(minimum[i]), float(maximum[i])))
+            verifie = not ouvertes[i]
+            resultats.append(Resultat(cible, float(minimum[i]), float(maximum[i]), verifie))
     return resultats
 
 
-def auditer(table: Table, seuil: float = 11, exhaustif: bool = True) -> list[Resultat]:
+def auditer(
+    table: Table, seuil: float = 11, exhaustif: bool = True, echecs_max: float = math.inf
+) -> list[Resultat]:
     """Range of every target of the release, component by component.
 
     `exhaustif`: the exact range of every target (two programs per target). Otherwise targets are
-    proven safe by witnesses (see `_auditer_par_temoins`): the verdicts are the same, the ranges
-    of safe targets are only as wide as the witnesses found.
+    proven safe by witnesses (see `temoins`): the verdicts are the same, the ranges of safe
+    targets are only as wide as the witnesses found. `echecs_max` (witness mode): once that many
+    targets are found exposed, the release fails anyway; the others are reported `non_verifie`.
     """
     resultats = []
     for cellules, relations in table.composantes():
@@ -298,7 +319,8 @@ def auditer(table: Table, seuil: float = 11, exhaustif: bool = True) -> list[Res
             for cible in liste:
                 resultats.append(Resultat(cible, *modele.extremes(cible.termes)))
         else:
-            resultats.extend(_auditer_par_temoins(modele, liste))
+            deja = sum(r.motif is not None for r in resultats)
+            resultats.extend(_auditer_par_temoins(modele, liste, max(echecs_max - deja, 0)))
     return resultats
 
 

@@ -15,6 +15,8 @@ from .publication import Publication, construire
 COLONNES_BASE = "id_cellule, bailleur, variable, valeur, logements, bornee_par_logements"
 COLONNES_APPARTENANCES = "id_cellule, maille, code_zone"
 COLONNES_IDENTITES = "identite, variable, coefficient"
+# an unsafe release is refused whatever the count: past this many exposed targets, stop looking
+ECHECS_MAX = 100
 
 
 def _lignes(relation, colonnes: str) -> list[tuple]:
@@ -66,7 +68,7 @@ def auditer_publication(base, statuts, appartenances, identites, seuil: float) -
     """Every target of the final pattern, its range as an attacker can establish it, and the
     verdict (`ok` or the reason of the failure)."""
     pub = publication(base, statuts, appartenances, identites, "statut")
-    resultats = auditer(pub.table, seuil, exhaustif=False)
+    resultats = auditer(pub.table, seuil, exhaustif=False, echecs_max=ECHECS_MAX)
     return pa.table(
         {
             "cible": [r.cible.id for r in resultats],

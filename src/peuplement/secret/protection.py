@@ -282,7 +282,7 @@ def proteger_publication(
             ]
             if not liste:
                 continue
-            _, _, ouvertes = temoins(ModeleComposante(resultat, cellules, relations), liste)
+            _, _, ouvertes, _ = temoins(ModeleComposante(resultat, cellules, relations), liste)
             prouvees.update(t.id for t, o in zip(liste, ouvertes, strict=True) if not o)
             restantes = [t for t, o in zip(liste, ouvertes, strict=True) if o]
             if not restantes:

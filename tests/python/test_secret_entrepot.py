@@ -1,0 +1,119 @@
+"""Statistical secrecy inside `dbt build`, on the synthetic study: the release audits clean,
+every published row obeys the primary rules, and an unsafe release stops the build before the
+marts the exports read."""
+
+import json
+import shutil
+
+import duckdb
+from aides import dbt
+
+
+def _copie(entrepot_construit, tmp_path):
+    copie = tmp_path / "entrepot.duckdb"
+    shutil.copy(entrepot_construit[0], copie)
+    return copie
+
+
+def _statuts(run_results) -> dict[str, str]:
+    resultats = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    return {r["unique_id"].split(".")[2]: r["status"] for r in resultats}
+
+
+def test_the_demo_release_audits_clean_and_hides_what_it_must(entrepot_construit):
+    con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
+    verdicts = dict(
+        con.execute(
+            "select verdict, count(*) from intermediate.int_secret__audit group by 1"
+        ).fetchall()
+    )
+    assert verdicts.get("ok", 0) > 100 and set(verdicts) == {"ok"}, verdicts
+    statuts = dict(
+        con.execute("select statut, count(*) from marts.fct_indicateurs group by 1").fetchall()
+    )
+    assert statuts["publie"] > 0 and statuts["s"] > 0, statuts
+    # hidden rows carry no value; published rows keep theirs
+    fuites = con.execute(
+        "select count(*) from marts.fct_indicateurs where statut <> 'publie' "
+        "and coalesce(numerateur, denominateur, valeur) is not null"
+    ).fetchone()[0]
+    assert fuites == 0
+    # every small count below 11 in the true values is hidden, unless public (dwellings)
+    petites_publiees = con.execute(
+        "select count(*) from marts.fct_indicateurs f join intermediate.int_indicateurs__long v "
+        "using (millesime, maille, code_zone, bailleur, indicateur) "
+        "where f.statut = 'publie' and v.numerateur < 11 and f.indicateur <> 'nb_logements'"
+    ).fetchone()[0]
+    assert petites_publiees == 0
+    # secondaries exist: primaries alone would be recovered by subtraction
+    secondaires = con.execute(
+        "select count(*) from intermediate.int_secret__statuts where statut = 'secondaire'"
+    ).fetchone()[0]
+    assert secondaires > 0
+    mailles = {m for (m,) in con.execute("select maille from marts.fct_secret_synthese").fetchall()}
+    assert mailles == {"epci", "commune", "commune_qpv", "qpv", "iris", "quartier", "residence"}
+
+
+def test_an_unsafe_release_fails_the_build_and_skips_the_marts(entrepot_construit, tmp_path):
+    """Primary suppression only (no secondaries): the audit must find cells recovered by
+    subtraction, fail its test, and dbt must skip fct_indicateurs and everything after it."""
+    copie = _copie(entrepot_construit, tmp_path)
+    sortie = dbt(
+        [
+            "build",
+            "--select",
+            "int_secret__parametres+",
+            "--vars",
+            "{secret_masquage_secondaire: false}",
+            "--store-failures",
+        ],
+        copie,
+        tmp_path,
+    )
+    assert sortie.returncode == 1, sortie.stdout[-3000:]
+    statuts = _statuts(tmp_path / "target" / "run_results.json")
+    assert statuts["audit_secret_reussi"] == "fail"
+    assert statuts["fct_indicateurs"] == "skipped"
+    assert statuts["fct_secret_synthese"] == "skipped"
+    con = duckdb.connect(str(copie), read_only=True)
+    explication = con.execute(
+        "select explication from "
+        + con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_name like 'audit_secret_reussi%'"
+        ).fetchone()[0]
+        + " limit 1"
+    ).fetchone()[0]
+    assert explication.startswith("Cible ") and "l'attaquant établit [" in explication
+
+
+def test_the_rule_test_catches_a_small_count_published(entrepot_construit, tmp_path):
+    """Tamper with the mart: publish a row whose true count is below 11. The rule test, which
+    re-reads the true values, must name it."""
+    copie = _copie(entrepot_construit, tmp_path)
+    con = duckdb.connect(str(copie))
+    maille, zone, bailleur, indicateur = con.execute(
+        "select maille, code_zone, bailleur, indicateur from intermediate.int_indicateurs__long "
+        "where numerateur between 1 and 10 and type = 'part' and maille = 'commune' "
+        "order by all limit 1"
+    ).fetchone()
+    con.execute(
+        "update marts.fct_indicateurs set statut = 'publie' where maille = ? and code_zone = ? "
+        "and bailleur = ? and indicateur = ?",
+        [maille, zone, bailleur, indicateur],
+    )
+    con.close()
+    sortie = dbt(
+        ["test", "--store-failures", "--select", "regles_secret_respectees"], copie, tmp_path
+    )
+    assert sortie.returncode == 1, sortie.stdout[-3000:]
+    con = duckdb.connect(str(copie), read_only=True)
+    table = con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_name like 'regles_secret_respectees%'"
+    ).fetchone()[0]
+    explications = [e for (e,) in con.execute(f"select explication from {table}").fetchall()]
+    assert len(explications) == 1, explications
+    assert explications[0].startswith(
+        f"Zone {maille} {zone}, bailleur {bailleur}, {indicateur} : publiée alors que "
+    )
