@@ -24,8 +24,10 @@
 {#- The catalogue is read from the database at compile time; the linter gets a sample of it. -#}
 {% macro catalogue_indicateurs(types=none) -%}
     {%- set exemples = [
-        {'indicateur': 'nb_logements', 'type': 'effectif', 'numerateur': 'logement', 'denominateur': none},
-        {'indicateur': 'part_apl', 'type': 'part', 'numerateur': 'apl_oui', 'denominateur': 'apl_connu'},
+        {'indicateur': 'nb_logements', 'type': 'effectif', 'numerateur': 'logement', 'denominateur': none,
+         'famille': 'couverture', 'unite': 'logements', 'partition': none},
+        {'indicateur': 'part_apl', 'type': 'part', 'numerateur': 'apl_oui', 'denominateur': 'apl_connu',
+         'famille': 'aides', 'unite': 'menages', 'partition': none},
         {'indicateur': 'ecart_apl_recents', 'type': 'ecart', 'indicateur_a': 'part_apl_recents',
          'indicateur_b': 'part_apl'},
     ] -%}

@@ -7,7 +7,9 @@
         {{ return([]) }}
     {%- endif -%}
     {%- set requete -%}
-        select indicateur, type, famille, unite, partition, numerateur, denominateur, indicateur_a, indicateur_b
+        select
+            indicateur, type, famille, unite, partition, numerateur, denominateur,
+            indicateur_a, indicateur_b
         from {{ ref('indicateurs') }}
         order by ordre
     {%- endset -%}

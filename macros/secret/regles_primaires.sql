@@ -28,3 +28,10 @@
 {% macro secret_bailleur_dominant(nb_bailleurs_presents, second_effectif) -%}
     ({{ nb_bailleurs_presents }} >= 2 and {{ second_effectif }} < {{ var('secret_seuil') }})
 {%- endmacro %}
+
+{#- Une variable connue de tous (les logements sont publics dans le RPLS) : toujours publiée. -#}
+{% macro secret_variable_publique(code_variable) -%}
+    ({{ code_variable }} in (
+    {%- for v in var('secret_variables_publiques') %}'{{ v }}'{{ ", " if not loop.last }}{% endfor -%}
+    ))
+{%- endmacro %}

@@ -2,6 +2,7 @@
     valeurs vraies (int_indicateurs__long) : une ligne par règle enfreinte, avec l'explication.
     Indépendant du masquage : il relit les indicateurs ligne à ligne. -#}
 {% test regles_secret_respectees(model) %}
+
 with publiees as (
     select * from {{ model }}
     where statut = 'publie'
@@ -15,9 +16,8 @@ catalogue as (
     select
         indicateur,
         famille,
-        replace(numerateur, ' ', '') in (
-            {%- for v in var('secret_variables_publiques') %}'{{ v }}'{{ "," if not loop.last }}{% endfor -%}
-        ) and denominateur is null as publique
+        {{ secret_variable_publique("replace(numerateur, ' ', '')") }}
+        and denominateur is null as publique
     from {{ ref('indicateurs') }}
 ),
 

@@ -12,7 +12,7 @@ identites as (
 avec_reste as (
     select
         identite,
-        bool_or(variable like 'reste:%') as avec_reste
+        bool_or(code_variable like 'reste:%') as avec_reste
     from identites
     group by identite
 ),
@@ -23,7 +23,7 @@ sommes as (
         identites.identite,
         sum(identites.coefficient * base.valeur) as somme
     from identites
-    inner join base on identites.variable = base.variable
+    inner join base on identites.code_variable = base.code_variable
     group by base.id_cellule, identites.identite
 )
 

@@ -18,7 +18,7 @@ longues as (
             maille,
             code_zone,
             bailleur,
-            '{{ v["variable"] }}' as variable,
+            '{{ v["variable"] }}' as code_variable,
             cast({{ v["colonne"] }} as bigint) as valeur,
             {{ v["enquete"] }} as variable_enquete,
             {%- if v["populations"] %}
@@ -43,10 +43,10 @@ bailleurs_classes as (
         millesime,
         maille,
         code_zone,
-        variable,
+        code_variable,
         valeur,
         row_number() over (
-            partition by millesime, maille, code_zone, variable order by valeur desc, bailleur
+            partition by millesime, maille, code_zone, code_variable order by valeur desc, bailleur asc
         ) as rang
     from longues
     where bailleur <> 'ensemble' and valeur > 0
@@ -57,26 +57,26 @@ dominance as (
         millesime,
         maille,
         code_zone,
-        variable,
+        code_variable,
         count(*) as nb_bailleurs_presents,
         max(case when rang = 1 then valeur end) as premier_effectif,
         max(case when rang = 2 then valeur end) as second_effectif
     from bailleurs_classes
-    group by millesime, maille, code_zone, variable
+    group by millesime, maille, code_zone, code_variable
 ),
 
 regles as (
     select
         longues.*,
-        longues.variable in (
-            {%- for v in var('secret_variables_publiques') %}'{{ v }}'{{ "," if not loop.last }}{% endfor -%}
-        ) as publique,
+        {{ secret_variable_publique('longues.code_variable') }} as publique,
         longues.variable_enquete
         and {{ secret_reponse_insuffisante('longues.repondants_zone', 'longues.occupes_zone') }}
             as reponse_insuffisante,
         {{ secret_zone_trop_petite('longues.logements_zone') }} as zone_trop_petite,
         {{ secret_effectif_faible('longues.valeur') }} as effectif_faible,
-        coalesce({{ secret_complement_faible('longues.valeur + longues.complement', 'longues.valeur') }}, false)
+        coalesce(
+            {{ secret_complement_faible('longues.valeur + longues.complement', 'longues.valeur') }}, false
+        )
             as complement_faible,
         longues.bailleur = 'ensemble'
         and coalesce(
@@ -90,7 +90,7 @@ regles as (
             longues.millesime = dominance.millesime
             and longues.maille = dominance.maille
             and longues.code_zone = dominance.code_zone
-            and longues.variable = dominance.variable
+            and longues.code_variable = dominance.code_variable
 )
 
 select
@@ -98,7 +98,7 @@ select
     maille,
     code_zone,
     bailleur,
-    variable,
+    code_variable,
     valeur,
     case
         when publique then 'force'

@@ -11,7 +11,7 @@ with cellules as (
     select
         id_cellule,
         bailleur,
-        '{{ v["variable"] }}' as variable,
+        '{{ v["variable"] }}' as code_variable,
         cast({{ v["colonne"] }} as bigint) as valeur,
         nb_logements_cellule as logements,
         {{ v["menages"] }} as bornee_par_logements

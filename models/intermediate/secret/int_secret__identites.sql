@@ -7,7 +7,7 @@
     {%- for variable, coefficient in termes %}
         select
             '{{ nom }}' as identite,
-            '{{ variable }}' as variable,
+            '{{ variable }}' as code_variable,
             {{ coefficient }} as coefficient
         {{ "union all" if not loop.last }}
     {%- endfor %}

@@ -3,4 +3,5 @@
 select
     cast({{ var('secret_seuil') }} as double) as seuil,
     cast({{ var('secret_taux_reponse_minimal') }} as double) as taux_reponse_minimal,
-    {{ 'true' if var('secret_masquage_secondaire') | string | lower == 'true' else 'false' }} as masquage_secondaire
+    {{ 'true' if var('secret_masquage_secondaire') | string | lower == 'true' else 'false' }}
+        as masquage_secondaire

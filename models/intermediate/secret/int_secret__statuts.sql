@@ -13,7 +13,7 @@ select
     cellules.maille,
     cellules.code_zone,
     cellules.bailleur,
-    cellules.variable,
+    cellules.code_variable,
     cellules.valeur,
     cellules.exigence_haute,
     masquage.cellule_modele,
@@ -29,4 +29,4 @@ inner join masquage
         cellules.maille = masquage.maille
         and cellules.code_zone = masquage.code_zone
         and cellules.bailleur = masquage.bailleur
-        and cellules.variable = masquage.variable
+        and cellules.code_variable = masquage.code_variable

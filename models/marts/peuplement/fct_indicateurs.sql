@@ -26,7 +26,7 @@ statuts as (
         maille,
         code_zone,
         bailleur,
-        variable,
+        code_variable,
         case
             when statut in ('publie', 'force') then 'publie'
             when statut = 'masque_nd' then 'nd'
@@ -55,14 +55,14 @@ marques as (
             and longues.maille = numerateurs.maille
             and longues.code_zone = numerateurs.code_zone
             and longues.bailleur = numerateurs.bailleur
-            and catalogue.variable_numerateur = numerateurs.variable
+            and catalogue.variable_numerateur = numerateurs.code_variable
     left join statuts as denominateurs
         on
             longues.millesime = denominateurs.millesime
             and longues.maille = denominateurs.maille
             and longues.code_zone = denominateurs.code_zone
             and longues.bailleur = denominateurs.bailleur
-            and catalogue.variable_denominateur = denominateurs.variable
+            and catalogue.variable_denominateur = denominateurs.code_variable
 ),
 
 marques_ecarts as (

@@ -12,9 +12,9 @@ from .audit import auditer
 from .protection import proteger_publication
 from .publication import Publication, construire
 
-COLONNES_BASE = "id_cellule, bailleur, variable, valeur, logements, bornee_par_logements"
+COLONNES_BASE = "id_cellule, bailleur, code_variable, valeur, logements, bornee_par_logements"
 COLONNES_APPARTENANCES = "id_cellule, maille, code_zone"
-COLONNES_IDENTITES = "identite, variable, coefficient"
+COLONNES_IDENTITES = "identite, code_variable, coefficient"
 # an unsafe release is refused whatever the count: past this many exposed targets, stop looking
 ECHECS_MAX = 100
 
@@ -34,7 +34,7 @@ def publication(base, cellules, appartenances, identites, colonne_statut: str) -
         _lignes(base, COLONNES_BASE),
         _lignes(
             cellules,
-            f"maille, code_zone, bailleur, variable, valeur, {colonne_statut}, exigence_haute",
+            f"maille, code_zone, bailleur, code_variable, valeur, {colonne_statut}, exigence_haute",
         ),
         _lignes(appartenances, COLONNES_APPARTENANCES),
         _lignes(identites, COLONNES_IDENTITES),
@@ -57,7 +57,7 @@ def masquer(base, cellules, appartenances, identites, seuil: float, secondaire: 
             "maille": [e.maille for e in etiquettes],
             "code_zone": [e.code_zone for e in etiquettes],
             "bailleur": [e.bailleur for e in etiquettes],
-            "variable": [e.variable for e in etiquettes],
+            "code_variable": [e.variable for e in etiquettes],
             "cellule_modele": [pub.cellule_de[e] for e in etiquettes],
             "statut": [table.cellules[pub.cellule_de[e]].statut for e in etiquettes],
         }
