@@ -41,6 +41,8 @@ def construire(etude: Etude, operateur: str | None, arguments: list[str]) -> int
             "DO_NOT_TRACK": "1",
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "PEUPLEMENT_CIBLE": "clair",
+            "PEUPLEMENT_EXPORTS": str(etude.dossier / "exports"),
+            "PEUPLEMENT_OPERATEUR": operateur,
         }
     )
     valeur = cle(etude.nom)
@@ -59,6 +61,7 @@ def construire(etude: Etude, operateur: str | None, arguments: list[str]) -> int
         str(cible / "target"),
         "--log-path",
         str(cible / "logs"),
+        *_seuils_de_l_etude(etude, arguments),
         *arguments,
     ]
     code = subprocess.run(commande, env=env).returncode
@@ -76,6 +79,17 @@ def construire(etude: Etude, operateur: str | None, arguments: list[str]) -> int
         f"{resultats.get('en_echec', 0)} en échec",
     )
     return code
+
+
+def _seuils_de_l_etude(etude: Etude, arguments: list[str]) -> list[str]:
+    """The study's secrecy thresholds (etude.yml) as dbt variables, unless --vars is given."""
+    if "--vars" in arguments:
+        return []
+    valeurs = {
+        "secret_seuil": etude.effectif_minimum,
+        "secret_taux_reponse_minimal": etude.taux_reponse_minimum,
+    }
+    return ["--vars", json.dumps(valeurs)]
 
 
 def _resultats(chemin: Path) -> dict:

@@ -1,0 +1,20 @@
+"""The export of the release: the CIL workbook, the landlords' restitutions, the open files.
+Downstream of fct_indicateurs and its secrecy tests: a failed test skips it (nothing written)."""
+
+import os
+
+from peuplement.exports.publication import dossier_exports, exporter
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    relations = {
+        "fct_indicateurs": dbt.ref("fct_indicateurs"),
+        "fct_secret_synthese": dbt.ref("fct_secret_synthese"),
+        "dim_zones": dbt.ref("dim_zones"),
+        "dim_indicateurs": dbt.ref("dim_indicateurs"),
+        "stg_etude__parametres": dbt.ref("stg_etude__parametres"),
+        "stg_bailleurs__bailleurs": dbt.ref("stg_bailleurs__bailleurs"),
+        "int_secret__audit": dbt.ref("int_secret__audit"),
+    }
+    return exporter(relations, dossier_exports(), os.environ.get("PEUPLEMENT_OPERATEUR"))
