@@ -133,12 +133,37 @@ def build(dossier: Path, operateur: str | None, arguments_dbt: tuple[str, ...]) 
     """Lance « dbt build » sur l'entrepôt de l'étude et l'inscrit au registre."""
     from .construction import construire
     from .etude import charger_etude
-    from .synthese_secret import afficher_synthese_secret
+    from .synthese_secret import afficher_exports, afficher_synthese_secret
 
     try:
         etude = charger_etude(dossier)
         code = construire(etude, operateur, list(arguments_dbt))
         afficher_synthese_secret(etude, Console())
+        if code == 0:
+            afficher_exports(etude, Console())
+    except ErreurPeuplement as exc:
+        _echec(exc)
+    sys.exit(code)
+
+
+@main.command("export")
+@click.option(
+    "--etude", "dossier", required=True, type=click.Path(path_type=Path), help="Dossier de l'étude."
+)
+@click.option("--operateur", default=None, help="Opérateur (par défaut celui d'etude.yml).")
+def exporter_publication(dossier: Path, operateur: str | None) -> None:
+    """Construit la publication (dbt build complet : tests du secret compris), écrit les exports
+    et affiche les fichiers prêts à remettre."""
+    from .construction import construire
+    from .etude import charger_etude
+    from .synthese_secret import afficher_exports, afficher_synthese_secret
+
+    try:
+        etude = charger_etude(dossier)
+        code = construire(etude, operateur, [])
+        afficher_synthese_secret(etude, Console())
+        if code == 0:
+            afficher_exports(etude, Console())
     except ErreurPeuplement as exc:
         _echec(exc)
     sys.exit(code)
@@ -300,7 +325,7 @@ def verify(registre) -> None:
     sys.exit(1)
 
 
-@register.command()
+@register.command("export")
 @click.option(
     "--out",
     "sortie",
@@ -309,7 +334,7 @@ def verify(registre) -> None:
     help="Fichier .xlsx ou .csv à écrire.",
 )
 @click.pass_obj
-def export(registre, sortie: Path) -> None:
+def exporter_registre(registre, sortie: Path) -> None:
     """Exporte le registre (xlsx ou csv) pour un bailleur ou le délégué à la protection des données."""
     Console().print(f"Registre exporté : {registre.exporter(sortie)}")
 

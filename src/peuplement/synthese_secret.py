@@ -1,4 +1,4 @@
-"""The end-of-build summary of statistical secrecy: what each maille costs."""
+"""End-of-build summaries: what statistical secrecy cost each maille, and the exports written."""
 
 from __future__ import annotations
 
@@ -43,13 +43,10 @@ def afficher_synthese_secret(etude: Etude, console: Console) -> None:
     for maille, n, pub, s, nd, part, prim, sec in lignes:
         table.add_row(
             maille,
-            f"{n:,}",
-            f"{pub:,}",
-            f"{s:,}",
-            f"{nd:,}",
+            *(_entier(x) for x in (n, pub, s, nd)),
             f"{part:.0%}",
-            f"{prim:,}",
-            f"{sec:,}",
+            _entier(prim),
+            _entier(sec),
         )
     console.print(table)
     verdict = (
@@ -57,6 +54,30 @@ def afficher_synthese_secret(etude: Etude, console: Console) -> None:
         if echecs == 0
         else f"{echecs} cible(s) EXPOSÉE(S) : rien n'est exporté"
     )
-    console.print(
-        f"Audit de l'attaquant : {cibles:,} cibles vérifiées, {verdict}.".replace(",", " ")
-    )
+    console.print(f"Audit de l'attaquant : {_entier(cibles)} cibles vérifiées, {verdict}.")
+
+
+def _entier(x: int) -> str:
+    return f"{x:,}".replace(",", "\u202f")  # French thousands separator
+
+
+def afficher_exports(etude: Etude, console: Console) -> None:
+    """The files an analyst can hand over, as the last build wrote them."""
+    con = ouvrir_etude(etude)
+    try:
+        fichiers = con.execute(
+            "select fichier, chemin from exports.exp_publication order by fichier"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return
+    finally:
+        con.close()
+    console.print("Exports prêts à remettre (secret vérifié) :")
+    for titre, filtre in (
+        ("classeur de la CIL", lambda f: f.startswith("classeur_cil_")),
+        ("restitutions aux bailleurs", lambda f: f.startswith("restitution_")),
+        ("fichiers ouverts", lambda f: f.endswith(".csv")),
+    ):
+        for fichier, chemin in fichiers:
+            if filtre(fichier):
+                console.print(f"  {titre} : {chemin}", soft_wrap=True)

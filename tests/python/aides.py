@@ -105,12 +105,14 @@ def codes(con, bailleur: str, champ: str) -> list:
 
 
 def dbt(
-    commande: list[str], base_duckdb: Path, dossier_travail: Path
+    commande: list[str], base_duckdb: Path, dossier_travail: Path, exports: Path | None = None
 ) -> subprocess.CompletedProcess:
-    """Run the real dbt on the project, against one warehouse file."""
+    """Run the real dbt on the project, against one warehouse file (exports written in
+    `exports`, by default beside the warehouse)."""
     env = {
         **os.environ,
         "PEUPLEMENT_DB": str(base_duckdb),
+        "PEUPLEMENT_EXPORTS": str(exports or base_duckdb.parent / "exports"),
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
