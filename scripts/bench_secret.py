@@ -134,7 +134,7 @@ def release_demo(logements: int, comparer: bool) -> None:
 
 def table_departement(communes: int, graine: int = 2022) -> Table:
     """Département -> communes -> IRIS (a commune of one IRIS is that IRIS), each zone split in 5
-    categories; households per IRIS drawn around 110, categories by a multinomial."""
+    categories; households per IRIS drawn around 55, categories by a multinomial."""
     rng = np.random.default_rng(graine)
     parts = np.array([0.35, 0.2, 0.15, 0.2, 0.1])
     cellules: dict[str, float] = {}
@@ -157,7 +157,7 @@ def table_departement(communes: int, graine: int = 2022) -> Table:
         iris = []
         commune = np.zeros(5)
         for i in range(nb_iris):
-            valeurs = rng.multinomial(int(rng.gamma(2.0, 55.0)) + 1, parts)
+            valeurs = rng.multinomial(int(rng.gamma(2.0, 27.0)) + 1, parts)
             zone(f"c{c}i{i}", valeurs)
             iris.append(f"c{c}i{i}")
             commune += valeurs

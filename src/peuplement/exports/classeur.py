@@ -12,6 +12,7 @@ import xlsxwriter
 from .donnees import MAILLES, Indicateur, Publication
 
 ENSEMBLE = "ensemble"
+PAR_PAGE = 11  # indicator columns per printed page (landscape A4), beside the zone columns
 MARQUES = {
     "s": "secret statistique : valeur masquée (moins de 11 unités, part à 0 % ou 100 %, ou "
     "valeur qui permettrait d'en retrouver une autre par différence)",
@@ -129,9 +130,10 @@ def _couverture(wb, formats: _Formats, pub: Publication, bailleur: str) -> None:
         if bailleur == ENSEMBLE
         else f"{pub.bailleurs.get(bailleur, bailleur)} ({bailleur}) : ses propres logements"
     )
+    auditees = f"{pub.cibles_auditees:,}".replace(",", "\u202f")
     verdict = (
-        f"publication sûre : {pub.cibles_auditees:,} cibles vérifiées, aucune retrouvée ni "
-        "encadrée sous le seuil".replace(",", " ")
+        f"publication sûre : {auditees} cibles vérifiées par l'audit, aucune retrouvée ni "
+        "encadrée sous le seuil"
         if pub.cibles_exposees == 0
         else f"{pub.cibles_exposees} cible(s) exposée(s)"
     )
@@ -196,32 +198,33 @@ def _feuille_maille(wb, formats, pub, bailleur, maille, nom, titre, zones) -> No
                 ws.write_string(r, k, valeur, formats.marque)
             else:
                 ws.write_number(r, k, valeur, _format_valeur(formats, indicateur))
-    ws.set_column(0, 0, 14, formats.code)
-    ws.set_column(1, 1, 34)
+    ws.set_column(0, 0, 12, formats.code)
+    ws.set_column(1, 1, 30)
     if avec_commune:
-        ws.set_column(2, 2, 22)
-    ws.set_column(len(colonnes_zone), len(colonnes_zone) + len(indicateurs) - 1, 13)
+        ws.set_column(2, 2, 18)
+    ws.set_column(len(colonnes_zone), len(colonnes_zone) + len(indicateurs) - 1, 11)
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, len(zones), len(colonnes_zone) + len(indicateurs) - 1)
     ws.set_landscape()
     ws.set_paper(9)
     ws.repeat_rows(0)
     ws.repeat_columns(0, 1)
-    ws.fit_to_pages(0, 0)
+    ws.fit_to_pages(-(-len(indicateurs) // PAR_PAGE), 0)  # about PAR_PAGE indicators per page
     ws.set_header(f'&L&"Arial,Bold"{titre}&R{mention(pub)}')
     ws.set_footer(f"&L{pub.libelle_epci} – {pub.millesime}&RPage &P / &N")
     _graphiques(wb, ws, pub, maille, nom, zones, len(colonnes_zone))
 
 
 def _graphiques(wb, ws, pub, maille, nom, zones, decalage) -> None:
-    """Income distribution by commune (stacked), and the poorest households in vs out QPV."""
+    """Income distribution by commune, and the poorest households in vs out QPV."""
     colonne = {i.code: decalage + k for k, i in enumerate(pub.indicateurs)}
     derniere = len(zones)
     if maille == "commune":
         bandes = [i for i in pub.indicateurs if i.partition == "revenu_plafond"]
         if not bandes:
             return
-        graphique = wb.add_chart({"type": "bar", "subtype": "percent_stacked"})
+        # side by side, not stacked: a band hidden by secrecy leaves a gap, never a false 100 %
+        graphique = wb.add_chart({"type": "bar"})
         for i in bandes:
             graphique.add_series(
                 {
@@ -231,6 +234,7 @@ def _graphiques(wb, ws, pub, maille, nom, zones, decalage) -> None:
                 }
             )
         graphique.set_title({"name": "Ressources des ménages par rapport aux plafonds PLUS"})
+        graphique.set_x_axis({"num_format": "0%"})
         graphique.set_y_axis({"reverse": True})
         graphique.set_legend({"position": "bottom"})
         graphique.show_blanks_as("gap")

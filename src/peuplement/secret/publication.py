@@ -123,7 +123,9 @@ def construire(
             )
             par_ensemble[cle] = ident
             haut = sum(logements_de[c] for c in membres) if variable in bornees else math.inf
-            modele[ident] = Cellule(ident, float(valeur), statut, 0.0, haut)
+            modele[ident] = Cellule(
+                ident, float(valeur), statut, 0.0, haut, cout=_cout(maille, bailleur, valeur)
+            )
             ensemble_cellule[ident] = membres
         ident = par_ensemble[cle]
         _fusionner(modele[ident], statut, exigence)
@@ -161,6 +163,17 @@ def construire(
     table = Table(modele, relations, _complements(termes_identites, cellule_de))
     guides = _guides(cellule_de, ensemble_cellule, termes_identites, zone_de, zones, bailleur_de)
     return Publication(table, cellule_de, guides)
+
+
+def _cout(maille: str, bailleur: str, valeur: float) -> float:
+    """Cost of hiding a published cell as a complement: small and fine cells first. Each level
+    up the geography weighs ten times more, and a landlords' total twice its parts, so that the
+    solver never trades many fine cells for one figure the CIL reads first (an EPCI total)."""
+    return (
+        max(float(valeur), 1.0)
+        * 10.0 ** NIVEAUX.get(maille, 0)
+        * (2.0 if bailleur == ENSEMBLE else 1.0)
+    )
 
 
 def _fusionner(cellule: Cellule, statut: str, exigence) -> None:
