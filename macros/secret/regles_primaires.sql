@@ -35,3 +35,12 @@
     {%- for v in var('secret_variables_publiques') %}'{{ v }}'{{ ", " if not loop.last }}{% endfor -%}
     ))
 {%- endmacro %}
+
+{#- Une ligne fait partie de la publication : toujours pour « ensemble », et pour un bailleur aux
+    mailles de `secret_mailles_bailleurs`. -#}
+{% macro secret_ligne_publiee(maille, bailleur) -%}
+    ({{ bailleur }} = 'ensemble'
+    or {{ maille }} in (
+        {%- for m in var('secret_mailles_bailleurs') %}'{{ m }}'{{ ", " if not loop.last }}{% endfor -%}
+    ))
+{%- endmacro %}

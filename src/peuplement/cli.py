@@ -138,12 +138,17 @@ def build(dossier: Path, operateur: str | None, arguments_dbt: tuple[str, ...]) 
     try:
         etude = charger_etude(dossier)
         code = construire(etude, operateur, list(arguments_dbt))
-        afficher_synthese_secret(etude, Console())
+        afficher_synthese_secret(etude, _console_large())
         if code == 0:
-            afficher_exports(etude, Console())
+            afficher_exports(etude, _console_large())
     except ErreurPeuplement as exc:
         _echec(exc)
     sys.exit(code)
+
+
+def _console_large() -> Console:
+    """A console wide enough for the summary tables, even when the output is not a terminal."""
+    return Console(width=max(110, Console().width))
 
 
 @main.command("export")
@@ -161,9 +166,9 @@ def exporter_publication(dossier: Path, operateur: str | None) -> None:
     try:
         etude = charger_etude(dossier)
         code = construire(etude, operateur, [])
-        afficher_synthese_secret(etude, Console())
+        afficher_synthese_secret(etude, _console_large())
         if code == 0:
-            afficher_exports(etude, Console())
+            afficher_exports(etude, _console_large())
     except ErreurPeuplement as exc:
         _echec(exc)
     sys.exit(code)

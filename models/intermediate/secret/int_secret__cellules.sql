@@ -2,7 +2,9 @@
 -- Les cellules publiables : une ligne par (maille, zone, bailleur, variable de comptage), avec
 -- les règles primaires du secret (macros/secret/regles_primaires.sql) et le statut initial :
 -- `force` (public : logements du RPLS), `masque_nd` (taux de réponse insuffisant), `primaire`
--- (sensible) ou `publie`. Le masquage secondaire (int_secret__masquage) part de là.
+-- (sensible) ou `publie`. Le masquage secondaire (int_secret__masquage) part de là. Les lignes
+-- d'un bailleur ne sont publiées qu'aux mailles de `secret_mailles_bailleurs` (les autres ne
+-- font pas partie de la publication : elles coûteraient trop de chiffres de l'ensemble).
 {%- set variables = variables_secret() %}
 {%- set colonnes = {} %}
 {%- for v in variables %}{% do colonnes.update({v['variable']: v['colonne']}) %}{% endfor %}
@@ -120,3 +122,4 @@ select
             then premier_effectif + {{ var('secret_seuil') }}
     end as exigence_haute
 from regles
+where {{ secret_ligne_publiee('maille', 'bailleur') }}
