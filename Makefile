@@ -26,7 +26,7 @@ demo: $(STAMP)
 	$(BIN)/peuplement build --etude $(ETUDE_DEMO)
 	$(BIN)/peuplement register --etude $(ETUDE_DEMO) verify
 	PEUPLEMENT_DB=$(ETUDE_DEMO)/entrepot/peuplement.duckdb $(BIN)/dbt docs generate --static --profiles-dir . --quiet
-	@echo "Indicateurs : table marts.fct_indicateurs de $(ETUDE_DEMO)/entrepot/peuplement.duckdb ;"
+	@echo "Exports (classeur de la CIL, restitutions, fichiers ouverts) : $(ETUDE_DEMO)/exports/ ;"
 	@echo "documentation et lignage : ouvrir target/static_index.html dans un navigateur"
 
 lint: $(STAMP)

@@ -39,8 +39,6 @@
 {#- Une ligne fait partie de la publication : toujours pour « ensemble », et pour un bailleur aux
     mailles de `secret_mailles_bailleurs`. -#}
 {% macro secret_ligne_publiee(maille, bailleur) -%}
-    ({{ bailleur }} = 'ensemble'
-    or {{ maille }} in (
-        {%- for m in var('secret_mailles_bailleurs') %}'{{ m }}'{{ ", " if not loop.last }}{% endfor -%}
-    ))
+    {%- set mailles = "'" ~ var('secret_mailles_bailleurs') | join("', '") ~ "'" -%}
+    ({{ bailleur }} = 'ensemble' or {{ maille }} in ({{ mailles }}))
 {%- endmacro %}
