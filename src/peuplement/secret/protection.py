@@ -30,26 +30,29 @@ def _cout(cellule) -> float:
     return cellule.cout if cellule.cout is not None else max(cellule.valeur, 1.0)
 
 
-def complements(table: Table, cellules: list[str], relations, resultat: Resultat) -> list[str]:
-    """Published cells that must be hidden so that the target can move as required."""
-    index = {c: i for i, c in enumerate(cellules)}
-    n = len(cellules)
+def _perturbations(table: Table, index: dict[str, int], relations, supplementaires: int):
+    """A HiGHS model of the alternative tables: for each cell an upward and a downward move
+    (columns i and n + i) within its public bounds, the relations kept, a published cell's move
+    costing its hiding cost; zeros and forced cells never move. `supplementaires` more columns
+    (elastic slacks, unbounded) cost more than moving every published cell."""
+    n = len(index)
     h = nouveau_solveur()
-    bas = np.zeros(2 * n)
-    haut = np.zeros(2 * n)
-    couts = np.zeros(2 * n)
+    bas = np.zeros(2 * n + supplementaires)
+    haut = np.zeros(2 * n + supplementaires)
+    couts = np.zeros(2 * n + supplementaires)
     for c, i in index.items():
         cellule = table.cellules[c]
-        mobile = cellule.cachee or (cellule.statut == "publie" and cellule.valeur > 0)
-        if not mobile:
-            continue  # a zero, or a cell forced to stay published, never moves
+        if not (cellule.cachee or (cellule.statut == "publie" and cellule.valeur > 0)):
+            continue
         hausse = cellule.borne_haute - cellule.valeur
         haut[i] = highspy.kHighsInf if math.isinf(hausse) else max(hausse, 0.0)
         haut[n + i] = max(cellule.valeur - cellule.borne_basse, 0.0)
         if not cellule.cachee:
             couts[i] = couts[n + i] = _cout(cellule)
-    h.addVars(2 * n, bas, haut)
-    h.changeColsCost(2 * n, np.arange(2 * n, dtype=np.int32), couts)
+    haut[2 * n :] = highspy.kHighsInf
+    couts[2 * n :] = 1000.0 * max(1.0, couts[: 2 * n].max(initial=1.0))
+    h.addVars(len(bas), bas, haut)
+    h.changeColsCost(len(bas), np.arange(len(bas), dtype=np.int32), couts)
     for r in relations:
         idx = [index[c] for c, _ in r.termes]
         k = [coef for _, coef in r.termes]
@@ -60,6 +63,14 @@ def complements(table: Table, cellules: list[str], relations, resultat: Resultat
             np.array(idx + [n + i for i in idx], dtype=np.int32),
             np.array(k + [-x for x in k], dtype=float),
         )
+    return h
+
+
+def complements(table: Table, cellules: list[str], relations, resultat: Resultat) -> list[str]:
+    """Published cells that must be hidden so that the target can move as required."""
+    index = {c: i for i, c in enumerate(cellules)}
+    n = len(cellules)
+    h = _perturbations(table, index, relations, 0)
     cible = resultat.cible
     idx = [index[c] for c, _ in cible.termes]
     k = [coef for _, coef in cible.termes]
@@ -193,33 +204,7 @@ def complements_groupes(
     targets it fully protects (that table is their witness once those cells are hidden)."""
     index = {c: i for i, c in enumerate(cellules)}
     n, m = len(cellules), len(liste)
-    h = nouveau_solveur()
-    bas = np.zeros(2 * n + m)
-    haut = np.zeros(2 * n + m)
-    couts = np.zeros(2 * n + m)
-    for c, i in index.items():
-        cellule = table.cellules[c]
-        if not (cellule.cachee or (cellule.statut == "publie" and cellule.valeur > 0)):
-            continue  # a zero, or a cell forced to stay published, never moves
-        hausse = cellule.borne_haute - cellule.valeur
-        haut[i] = highspy.kHighsInf if math.isinf(hausse) else max(hausse, 0.0)
-        haut[n + i] = max(cellule.valeur - cellule.borne_basse, 0.0)
-        if not cellule.cachee:
-            couts[i] = couts[n + i] = _cout(cellule)
-    haut[2 * n :] = highspy.kHighsInf
-    couts[2 * n :] = 1000.0 * max(1.0, couts[: 2 * n].max(initial=1.0))
-    h.addVars(2 * n + m, bas, haut)
-    h.changeColsCost(2 * n + m, np.arange(2 * n + m, dtype=np.int32), couts)
-    for r in relations:
-        idx = [index[c] for c, _ in r.termes]
-        k = [coef for _, coef in r.termes]
-        h.addRow(
-            0.0,
-            0.0,
-            2 * len(idx),
-            np.array(idx + [n + i for i in idx], dtype=np.int32),
-            np.array(k + [-x for x in k], dtype=float),
-        )
+    h = _perturbations(table, index, relations, m)
     for j, cible in enumerate(liste):
         idx = [index[c] for c, _ in cible.termes]
         k = [coef for _, coef in cible.termes]
