@@ -131,13 +131,19 @@ def demo(dossier: Path, logements: int, graine: int, force: bool) -> None:
 @click.argument("arguments_dbt", nargs=-1, type=click.UNPROCESSED)
 def build(dossier: Path, operateur: str | None, arguments_dbt: tuple[str, ...]) -> None:
     """Lance « dbt build » sur l'entrepôt de l'étude et l'inscrit au registre."""
+    _construire_et_resumer(dossier, operateur, list(arguments_dbt))
+
+
+def _construire_et_resumer(dossier: Path, operateur: str | None, arguments: list[str]) -> None:
+    """dbt build on the study, then the secrecy summary and the exports written; exits with
+    dbt's code."""
     from .construction import construire
     from .etude import charger_etude
     from .synthese_secret import afficher_exports, afficher_synthese_secret
 
     try:
         etude = charger_etude(dossier)
-        code = construire(etude, operateur, list(arguments_dbt))
+        code = construire(etude, operateur, arguments)
         afficher_synthese_secret(etude, _console_large())
         if code == 0:
             afficher_exports(etude, _console_large())
@@ -159,19 +165,7 @@ def _console_large() -> Console:
 def exporter_publication(dossier: Path, operateur: str | None) -> None:
     """Construit la publication (dbt build complet : tests du secret compris), écrit les exports
     et affiche les fichiers prêts à remettre."""
-    from .construction import construire
-    from .etude import charger_etude
-    from .synthese_secret import afficher_exports, afficher_synthese_secret
-
-    try:
-        etude = charger_etude(dossier)
-        code = construire(etude, operateur, [])
-        afficher_synthese_secret(etude, _console_large())
-        if code == 0:
-            afficher_exports(etude, _console_large())
-    except ErreurPeuplement as exc:
-        _echec(exc)
-    sys.exit(code)
+    _construire_et_resumer(dossier, operateur, [])
 
 
 @main.command()
