@@ -120,7 +120,7 @@ def release_demo(logements: int, comparer: bool) -> None:
         resultats = auditer(protegee, 11, exhaustif=False)
         t_audit = time.perf_counter() - t
         _rapport(
-            f"publication de démonstration ({logements:,} logements, 7 mailles, bailleurs + ensemble)",
+            f"publication de démonstration ({logements:,} logements, 7 mailles, réglage secret_mailles_bailleurs)",
             pub.table,
             protegee,
             t_modele,
