@@ -137,25 +137,14 @@ def masquer_par_relations(table: Table, guides: list[Relation], seuil: float) ->
     return ajoutees
 
 
-def proteger(
-    table: Table,
-    seuil: float = 11,
-    tours_max: int = 100,
-    elaguer: bool = True,
-    guides: list[Relation] | None = None,
-    exhaustif: bool = True,
-) -> Table:
+def proteger(table: Table, seuil: float = 11, tours_max: int = 100, elaguer: bool = True) -> Table:
     """A copy of the table where secondary cells are hidden until the audit passes; then each
     secondary whose publication would keep the audit passing is published again (most costly
-    first), so that every remaining secondary is needed.
-
-    `guides`: zone-level sums for a greedy first pass (`masquer_par_relations`) before the
-    solver-based rounds; `exhaustif=False` audits by witnesses (same verdicts, faster)."""
+    first), so that every remaining secondary is needed. For reference-size tables (the file
+    interface); a whole release goes through `proteger_publication`."""
     resultat = table.copie()
-    if guides:
-        masquer_par_relations(resultat, guides, seuil)
     for _ in range(tours_max):
-        a_corriger = echecs(auditer(resultat, seuil, exhaustif=exhaustif))
+        a_corriger = echecs(auditer(resultat, seuil))
         if not a_corriger:
             return elaguer_secondaires(resultat, seuil) if elaguer else resultat
         composante = {}
