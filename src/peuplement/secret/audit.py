@@ -156,6 +156,11 @@ class ModeleComposante:
         self.h.changeObjectiveSense(sens)
         self.h.run()
         statut = self.h.getModelStatus()
+        if statut not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded):
+            # a warm start can end undecided (kUnknown) on a degenerate model: solve afresh
+            self.h.clearSolver()
+            self.h.run()
+            statut = self.h.getModelStatus()
         if statut == highspy.HighsModelStatus.kOptimal:
             return statut, self.h.getInfo().objective_function_value
         if statut == highspy.HighsModelStatus.kUnbounded:
