@@ -63,6 +63,8 @@ class Table:
     # (e.g. a zone's households minus those of one category, when the relations run through
     # finer cells): the audit checks the small complement of a hidden part (the 100 % rule).
     complements: list[tuple[str, str]] = field(default_factory=list)
+    # components depend on the relations only, never on the statuses: computed once
+    _composantes: list | None = field(default=None, init=False, repr=False, compare=False)
 
     def copie(self) -> Table:
         return Table(
@@ -73,6 +75,11 @@ class Table:
 
     def composantes(self) -> list[tuple[list[str], list[Relation]]]:
         """Independent sub-problems: cells linked by relations, in a deterministic order."""
+        if self._composantes is None:
+            self._composantes = self._calculer_composantes()
+        return self._composantes
+
+    def _calculer_composantes(self) -> list[tuple[list[str], list[Relation]]]:
         parent = {c: c for c in self.cellules}
 
         def racine(c: str) -> str:
