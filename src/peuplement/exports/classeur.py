@@ -123,8 +123,13 @@ def _couverture(wb, formats: _Formats, pub: Publication, bailleur: str) -> None:
     ws.set_column(1, 1, 90)
     ws.write_string(0, 0, _titre(pub, bailleur), formats.titre)
     ws.write_string(1, 0, mention(pub), formats.sous_titre)
-    ensemble_epci = pub.cellules.get(("epci", pub.code_epci, bailleur, "taux_reponse"))
-    taux = ensemble_epci[3] if ensemble_epci and ensemble_epci[0] == "publie" else None
+    reponse = pub.cellules.get(("epci", pub.code_epci, bailleur, "taux_reponse"))
+    if reponse and reponse[0] == "publie":
+        taux = f"{reponse[3]:.1%}".replace(".", ",")
+    elif reponse and reponse[0] == "s":
+        taux = "s (secret statistique)"
+    else:
+        taux = "nd (non diffusé)"
     couverts = (
         ", ".join(f"{nom} ({code})" for code, nom in pub.bailleurs.items())
         if bailleur == ENSEMBLE
@@ -142,10 +147,7 @@ def _couverture(wb, formats: _Formats, pub: Publication, bailleur: str) -> None:
         ("Millésime de l'enquête OPS", str(pub.millesime)),
         ("Date de référence", _date_longue(pub.date_reference)),
         ("Bailleurs", couverts),
-        (
-            "Taux de réponse (ensemble de l'EPCI)",
-            "non diffusé" if taux is None else f"{taux:.1%}".replace(".", ","),
-        ),
+        ("Taux de réponse (ensemble de l'EPCI)", taux),
         ("Date de production", _date_longue(dt.date.today())),
         (
             "Règles de secret appliquées",
