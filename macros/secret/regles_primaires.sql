@@ -42,3 +42,13 @@
     {%- set mailles = "'" ~ var('secret_mailles_bailleurs') | join("', '") ~ "'" -%}
     ({{ bailleur }} = 'ensemble' or {{ maille }} in ({{ mailles }}))
 {%- endmacro %}
+
+{#- La marque d'une ligne faite de deux cellules (numérateur et dénominateur, ou les deux parts
+    d'un écart) : `nd` si l'une est `nd`, sinon `s` si l'une est masquée, sinon `publie`. -#}
+{% macro secret_marque_combinee(marque_a, marque_b) -%}
+    case
+        when 'nd' in ({{ marque_a }}, {{ marque_b }}) then 'nd'
+        when 's' in ({{ marque_a }}, {{ marque_b }}) then 's'
+        else 'publie'
+    end
+{%- endmacro %}

@@ -10,7 +10,6 @@ def model(dbt, session):
     dbt.config(materialized="table")
     relations = {
         "fct_indicateurs": dbt.ref("fct_indicateurs"),
-        "fct_secret_synthese": dbt.ref("fct_secret_synthese"),
         "dim_zones": dbt.ref("dim_zones"),
         "dim_indicateurs": dbt.ref("dim_indicateurs"),
         "stg_etude__parametres": dbt.ref("stg_etude__parametres"),

@@ -42,11 +42,9 @@ marques as (
         longues.code_zone,
         longues.bailleur,
         longues.indicateur,
-        case
-            when 'nd' in (numerateurs.marque, coalesce(denominateurs.marque, '')) then 'nd'
-            when 's' in (numerateurs.marque, coalesce(denominateurs.marque, '')) then 's'
-            else 'publie'
-        end as statut
+        {{ secret_marque_combinee(
+            'numerateurs.marque', "coalesce(denominateurs.marque, 'publie')"
+        ) }} as statut
     from longues
     inner join catalogue on longues.indicateur = catalogue.indicateur
     inner join statuts as numerateurs
@@ -72,11 +70,7 @@ marques_ecarts as (
         longues.code_zone,
         longues.bailleur,
         longues.indicateur,
-        case
-            when 'nd' in (parts_a.statut, parts_b.statut) then 'nd'
-            when 's' in (parts_a.statut, parts_b.statut) then 's'
-            else 'publie'
-        end as statut
+        {{ secret_marque_combinee('parts_a.statut', 'parts_b.statut') }} as statut
     from longues
     inner join catalogue on longues.indicateur = catalogue.indicateur
     inner join marques as parts_a

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 MAILLES = [  # (maille, sheet name, title)
     ("epci", "EPCI", "Ensemble de l'EPCI"),
@@ -54,7 +54,6 @@ class Publication:
     cellules: dict[tuple[str, str, str, str], tuple[str, int | None, int | None, float | None]]
     cibles_auditees: int
     cibles_exposees: int
-    synthese: list[tuple] = field(default_factory=list)
 
 
 def lire(relations: dict) -> Publication:
@@ -97,11 +96,6 @@ def lire(relations: dict) -> Publication:
         .aggregate("count(*), count(*) filter (where verdict <> 'ok')")
         .fetchall()
     )
-    synthese = (
-        relations["fct_secret_synthese"]
-        .select("maille, nb_lignes, nb_publiees, nb_secret, nb_non_diffusees, part_publiee")
-        .fetchall()
-    )
     etude, epci, libelle, millesime, date_reference, seuil, taux = parametres
     return Publication(
         etude=etude,
@@ -117,5 +111,4 @@ def lire(relations: dict) -> Publication:
         cellules=cellules,
         cibles_auditees=int(auditees),
         cibles_exposees=int(exposees),
-        synthese=synthese,
     )
