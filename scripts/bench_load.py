@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from peuplement.etude import initialiser_etude
-from peuplement.synthese import geographie
-from peuplement.synthese.bailleurs import RENDUS, canoniques
-from peuplement.synthese.ecrivains import ecrire_xlsx
-from peuplement.synthese.population import generer
+from peuplement.etude.configuration import initialiser_etude
+from peuplement.synthetique import geographie
+from peuplement.synthetique.bailleurs import RENDUS, canoniques
+from peuplement.synthetique.ecrivains import ecrire_xlsx
+from peuplement.synthetique.population import generer
 
 BIN = Path(sys.executable).parent
 MESURE = (

@@ -1,5 +1,5 @@
 {#- Clé de comparaison d'un libellé : minuscules, sans accents, sans espaces (ni insécables).
-    Même règle que le chargeur Python (peuplement.texte.normaliser_valeur) ; une valeur vide
+    Même règle que le chargeur Python (peuplement.chargement.texte.normaliser_valeur) ; une valeur vide
     donne « (vide) », pour qu'un bailleur puisse dire ce que signifie une case vide. -#}
 {% macro normaliser_libelle(expression) -%}
     {{ return(adapter.dispatch('normaliser_libelle', 'peuplement')(expression)) }}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from peuplement.texte import sql_normaliser_valeur
+from peuplement.chargement.texte import sql_normaliser_valeur
 
 RACINE = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -72,7 +72,7 @@ def ecrire(
     dossier: Path, bailleur: str, nom: str, feuilles, correspondances: str | None = None
 ) -> Path:
     """Write a landlord file in the format its name says (.xlsx, .ods, .csv)."""
-    from peuplement.synthese.ecrivains import ecrire_csv, ecrire_ods, ecrire_xlsx
+    from peuplement.synthetique.ecrivains import ecrire_csv, ecrire_ods, ecrire_xlsx
 
     rep = dossier / "bailleurs" / bailleur
     rep.mkdir(parents=True, exist_ok=True)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from peuplement.chargement import charger
-from peuplement.etude import charger_etude, initialiser_etude
-from peuplement.synthese.etude_demo import ecrire_etude_demo
+from peuplement.chargement.chargeur import charger
+from peuplement.etude.configuration import charger_etude, initialiser_etude
+from peuplement.synthetique.etude_demo import ecrire_etude_demo
 
 RACINE = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -4,9 +4,9 @@ import json
 
 from aides import base, peuplement
 
-from peuplement.chargement import charger
-from peuplement.etude import charger_etude
-from peuplement.texte import sql_normaliser_valeur
+from peuplement.chargement.chargeur import charger
+from peuplement.chargement.texte import sql_normaliser_valeur
+from peuplement.etude.configuration import charger_etude
 
 
 def _rapports(resultat):
@@ -169,7 +169,7 @@ def test_cli_json_report(demo):
 
 
 def test_the_register_records_the_demo(demo):
-    from peuplement.registre import Registre
+    from peuplement.protection.registre import Registre
 
     dossier, resultat, _ = demo
     registre = Registre(dossier)

@@ -7,10 +7,10 @@ import duckdb
 import pytest
 from aides import ENTETE, ecrire, ligne, peuplement
 
-from peuplement import entrepot
-from peuplement.chargement import charger
+from peuplement.chargement.chargeur import charger
 from peuplement.erreurs import ErreurConfiguration
-from peuplement.etude import charger_etude, initialiser_etude
+from peuplement.etude import entrepot
+from peuplement.etude.configuration import charger_etude, initialiser_etude
 
 CLE = "cle-de-test-9f3a1c"
 SENTINELLE = "SENTINELLE-7Q4Z"
@@ -81,7 +81,7 @@ def test_dbt_builds_the_encrypted_warehouse_without_leaking_key_or_data(etude_re
 def test_purge_destroys_verifies_and_attests(etude_reelle):
     import openpyxl
 
-    from peuplement.registre import Registre
+    from peuplement.protection.registre import Registre
 
     env = {"PEUPLEMENT_CLE": CLE}
     assert peuplement("load", "--etude", str(etude_reelle), env=env).returncode == 0
@@ -140,12 +140,12 @@ def test_age_transmission_leaves_no_clear_value_anywhere(etude_reelle):
     assert not (etude_reelle / "cles" / "identite.age").exists() and not chiffre.exists()
     assert [
         e["operation"]
-        for e in __import__("peuplement.registre").registre.Registre(etude_reelle).lire()
+        for e in __import__("peuplement.protection.registre").protection.registre.Registre(etude_reelle).lire()
     ] == ["creation", "changement_cle", "chargement", "chargement", "purge"]
 
 
 def test_changing_the_warehouse_key(etude_reelle):
-    from peuplement.registre import Registre
+    from peuplement.protection.registre import Registre
 
     assert (
         peuplement("load", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": CLE}).returncode

@@ -89,7 +89,7 @@ def test_additivity_tests_catch_a_commune_that_does_not_add_up(entrepot_construi
 def test_peuplement_build_runs_dbt_and_records_it(demo, tmp_path):
     from aides import peuplement
 
-    from peuplement.registre import Registre
+    from peuplement.protection.registre import Registre
 
     dossier = tmp_path / "etude"
     shutil.copytree(demo[0], dossier)

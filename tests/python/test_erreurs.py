@@ -6,9 +6,9 @@ import pytest
 from aides import ENTETE, base, ecrire, ligne, peuplement
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from peuplement.chargement import charger
+from peuplement.chargement.chargeur import charger
 from peuplement.erreurs import ErreurPeuplement
-from peuplement.etude import charger_etude
+from peuplement.etude.configuration import charger_etude
 
 
 def _erreur(etude) -> str:

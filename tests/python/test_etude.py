@@ -5,8 +5,8 @@ import python_calamine as calamine
 from aides import peuplement
 
 from peuplement.erreurs import ErreurConfiguration
-from peuplement.etude import charger_etude
-from peuplement.synthese.etude_demo import ecrire_etude_demo
+from peuplement.etude.configuration import charger_etude
+from peuplement.synthetique.etude_demo import ecrire_etude_demo
 
 
 def test_init_creates_a_study_and_refuses_to_overwrite_it(tmp_path):

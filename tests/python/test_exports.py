@@ -201,7 +201,7 @@ def test_a_failing_secrecy_test_leaves_the_previous_export_untouched(
 
 
 def test_peuplement_export_writes_the_study_exports_and_records_them(demo, tmp_path):
-    from peuplement.registre import Registre
+    from peuplement.protection.registre import Registre
 
     dossier = tmp_path / "etude"
     shutil.copytree(demo[0], dossier)

@@ -4,8 +4,8 @@ import datetime as dt
 
 from aides import ENTETE, base, codes, ecrire, ligne
 
-from peuplement.chargement import charger
-from peuplement.etude import charger_etude
+from peuplement.chargement.chargeur import charger
+from peuplement.etude.configuration import charger_etude
 
 
 def _charger(etude):

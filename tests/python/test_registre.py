@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 from aides import ENTETE, base, ecrire, ligne, peuplement
 
-from peuplement.chargement import charger
+from peuplement.chargement.chargeur import charger
 from peuplement.erreurs import ErreurConvention
-from peuplement.etude import charger_etude
-from peuplement.registre import Registre
+from peuplement.etude.configuration import charger_etude
+from peuplement.protection.registre import Registre
 
 
 def test_creation_and_loads_are_recorded_with_file_hashes(etude):

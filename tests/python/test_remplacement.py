@@ -2,8 +2,8 @@
 
 from aides import ENTETE, base, ecrire, ligne
 
-from peuplement.chargement import charger
-from peuplement.etude import charger_etude
+from peuplement.chargement.chargeur import charger
+from peuplement.etude.configuration import charger_etude
 
 
 def _charger(etude):

@@ -3,7 +3,6 @@ properties on random hierarchical tables."""
 
 import csv
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,8 @@ from peuplement.secret.protection import proteger, proteger_publication
 
 
 def _references():
-    """The public reference tables, in the shared/ folder beside the repository (as in CI)."""
-    dossier = Path(
-        os.environ.get("PEUPLEMENT_REFERENCES")
-        or Path(__file__).resolve().parents[2].parent / "shared" / "reference"
-    )
-    chemin = dossier / "sdc_reference_tables.json"
-    assert chemin.exists(), f"{chemin} introuvable : copiez shared/ à côté du dépôt"
+    """The public reference tables, kept with their sources in the repository's test data."""
+    chemin = Path(__file__).resolve().parents[1] / "data" / "sdc_reference_tables.json"
     return {r["id"]: r for r in json.loads(chemin.read_text(encoding="utf-8"))}
 
 

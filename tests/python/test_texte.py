@@ -3,7 +3,12 @@ import datetime as dt
 import duckdb
 import pytest
 
-from peuplement.texte import en_texte, normaliser_entete, normaliser_valeur, sql_normaliser_valeur
+from peuplement.chargement.texte import (
+    en_texte,
+    normaliser_entete,
+    normaliser_valeur,
+    sql_normaliser_valeur,
+)
 
 CAS = [
     "Couple avec Enfant(s) ",

@@ -1,1 +1,5 @@
-"""What leaves the warehouse: the CIL workbook, the landlords' restitutions, the open files."""
+"""What leaves the warehouse: the CIL workbook, the landlords' restitutions, the open files.
+
+Called by the dbt model `exp_publication` after every secrecy test has passed; reads only the
+published marts. May import: `peuplement.erreurs`, `peuplement.protection.registre`.
+"""

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..erreurs import ErreurPeuplement
-from ..registre import Registre
+from ..protection.registre import Registre
 from .classeur import ENSEMBLE, ecrire_classeur
 from .donnees import lire
 from .ecriture import ecrire_atomiquement

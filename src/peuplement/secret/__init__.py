@@ -1,2 +1,8 @@
 """Statistical secrecy: cells and additive relations, primary rules, joint secondary
-suppression and an attacker's audit by linear programming (HiGHS)."""
+suppression and an attacker's audit by linear programming (HiGHS).
+
+Owns the table model (`modele`), the release built from the warehouse (`publication`), the
+protection (`protection`), the audit (`audit`), the solver settings (`solveur`) and the entry
+points of the dbt Python models (`entrepot`). May import: `peuplement.erreurs` only; it reads
+no file of the study itself.
+"""

@@ -18,19 +18,19 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from . import entrepot
+from ..erreurs import ErreurConvention, ErreurFichier
+from ..etude import entrepot
+from ..etude.configuration import Etude
+from ..protection.registre import Registre
+from ..protection.transmission import EXTENSION as EXTENSION_AGE
+from ..protection.transmission import dechiffrer, nom_clair
 from .catalogue import JEUX, OPS, Jeu
 from .controles import REJET, Contexte, colonnes_typees, q, requete_anomalies
 from .dictionnaire import Dictionnaire
 from .entete import Entete, champs_manquants, detecter_entete, verifier_entete
-from .erreurs import ErreurConvention, ErreurFichier
-from .etude import Etude
 from .lecture import Feuille, lire_fichier
 from .lignes import decouper
 from .livraisons import Livraison, lister_livraisons, sha256_fichier
-from .registre import Registre
-from .transmission import EXTENSION as EXTENSION_AGE
-from .transmission import dechiffrer, nom_clair
 
 
 @dataclass

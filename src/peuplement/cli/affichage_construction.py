@@ -6,8 +6,8 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from .entrepot import ouvrir_etude
-from .etude import Etude
+from ..etude.configuration import Etude
+from ..etude.entrepot import ouvrir_etude
 
 
 def afficher_synthese_secret(etude: Etude, console: Console) -> None:

@@ -6,9 +6,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..etude.configuration import FICHIER_CORRESPONDANCES, Etude, fichiers_donnees
 from .catalogue import JEUX, OPS, REFERENTIELS, Jeu
 from .dictionnaire import ConfigSource
-from .etude import FICHIER_CORRESPONDANCES, Etude, fichiers_donnees
 from .texte import normaliser_entete
 
 

@@ -17,8 +17,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .etude import FICHIER_CORRESPONDANCES, Etude
-from .livraisons import sha256_fichier
+from ..chargement.livraisons import sha256_fichier
+from ..etude.configuration import FICHIER_CORRESPONDANCES, Etude
 from .registre import DOSSIER as DOSSIER_REGISTRE
 from .registre import Registre
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..erreurs import ErreurConfiguration, ErreurFichier
+from ..etude.configuration import Etude
 from .chiffrement import VARIABLE_CLE, cle
-from .erreurs import ErreurConfiguration, ErreurFichier
-from .etude import Etude
 
 DOSSIER = "cles"
 DESTINATAIRE = "destinataire.txt"

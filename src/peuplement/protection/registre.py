@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .erreurs import ErreurConfiguration
+from ..erreurs import ErreurConfiguration
 
 DOSSIER = "registre"
 FICHIER = "registre.jsonl"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from .erreurs import ErreurConfiguration, ErreurConvention
-from .registre import Registre
+from ..erreurs import ErreurConfiguration, ErreurConvention
+from ..protection.registre import Registre
 
 FICHIER_ETUDE = "etude.yml"
 FICHIER_CORRESPONDANCES = "correspondances.yml"

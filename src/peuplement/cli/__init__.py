@@ -1,4 +1,8 @@
-"""Command-line entry point: `peuplement init | load | demo`."""
+"""The `peuplement` command (a thin layer): options, progress and French summaries.
+
+Each command calls one domain package (`chargement`, `construction`, `protection`, `secret`,
+`synthetique`); `affichage_*` render their results. Only this package prints.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from . import __version__
-from .erreurs import ErreurPeuplement
+from .. import __version__
+from ..erreurs import ErreurPeuplement
 
 console = Console(stderr=True)
 
@@ -44,7 +48,7 @@ def init(
     fin_convention: str | None,
 ) -> None:
     """Crée le dossier d'une nouvelle étude (etude.yml, bailleurs/, referentiels/...)."""
-    from .etude import charger_etude, initialiser_etude
+    from ..etude.configuration import charger_etude, initialiser_etude
 
     try:
         chemin = initialiser_etude(
@@ -69,11 +73,11 @@ def init(
 @click.option("--json", "en_json", is_flag=True, help="Affiche le rapprochement en JSON.")
 def load(dossier: Path, operateur: str | None, en_json: bool) -> None:
     """Charge dans l'entrepôt tous les fichiers nouveaux de l'étude."""
-    from .chargement import charger
-    from .etude import charger_etude
-    from .livraisons import total_octets
-    from .rapport import afficher
-    from .rapport import en_json as rapport_json
+    from ..chargement.chargeur import charger
+    from ..chargement.livraisons import total_octets
+    from ..etude.configuration import charger_etude
+    from .affichage_chargement import afficher
+    from .affichage_chargement import en_json as rapport_json
 
     try:
         etude = charger_etude(dossier)
@@ -114,7 +118,7 @@ def load(dossier: Path, operateur: str | None, en_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Remplace un dossier de démonstration existant.")
 def demo(dossier: Path, logements: int, graine: int, force: bool) -> None:
     """Écrit une étude synthétique complète (aucune donnée réelle) dans DOSSIER."""
-    from .synthese.etude_demo import ecrire_etude_demo
+    from ..synthetique.etude_demo import ecrire_etude_demo
 
     try:
         resume = ecrire_etude_demo(dossier, logements, graine, force=force, console=console)
@@ -137,9 +141,9 @@ def build(dossier: Path, operateur: str | None, arguments_dbt: tuple[str, ...]) 
 def _construire_et_resumer(dossier: Path, operateur: str | None, arguments: list[str]) -> None:
     """dbt build on the study, then the secrecy summary and the exports written; exits with
     dbt's code."""
-    from .construction import construire
-    from .etude import charger_etude
-    from .synthese_secret import afficher_exports, afficher_synthese_secret
+    from ..construction.lancement import construire
+    from ..etude.configuration import charger_etude
+    from .affichage_construction import afficher_exports, afficher_synthese_secret
 
     try:
         etude = charger_etude(dossier)
@@ -176,8 +180,8 @@ def exporter_publication(dossier: Path, operateur: str | None) -> None:
 @click.option("--yes", "oui", is_flag=True, help="Répond oui à la confirmation (scripts).")
 def purge(dossier: Path, operateur: str | None, oui: bool) -> None:
     """Fin d'étude : détruit toutes les données personnelles, vérifie et atteste."""
-    from .etude import charger_etude
-    from .purge import a_detruire, purger
+    from ..etude.configuration import charger_etude
+    from ..protection.purge import a_detruire, purger
 
     try:
         etude = charger_etude(dossier)
@@ -213,9 +217,9 @@ def keys() -> None:
 @click.option("--operateur", default=None, help="Opérateur (par défaut celui d'etude.yml).")
 def keys_init(dossier: Path, operateur: str | None) -> None:
     """Crée la paire de clés et affiche la clé publique à envoyer aux bailleurs."""
-    from .etude import charger_etude
-    from .registre import Registre
-    from .transmission import creer_cles
+    from ..etude.configuration import charger_etude
+    from ..protection.registre import Registre
+    from ..protection.transmission import creer_cles
 
     try:
         etude = charger_etude(dossier)
@@ -247,11 +251,11 @@ def keys_changer(dossier: Path, operateur: str | None) -> None:
     """Change la clé de l'entrepôt : ancienne dans PEUPLEMENT_CLE, nouvelle dans PEUPLEMENT_NOUVELLE_CLE."""
     import os
 
-    from .chiffrement import changer_cle, cle
-    from .erreurs import ErreurConfiguration
-    from .etude import charger_etude
-    from .registre import Registre
-    from .transmission import rechiffrer_identite
+    from ..erreurs import ErreurConfiguration
+    from ..etude.configuration import charger_etude
+    from ..protection.chiffrement import changer_cle, cle
+    from ..protection.registre import Registre
+    from ..protection.transmission import rechiffrer_identite
 
     try:
         etude = charger_etude(dossier)
@@ -285,7 +289,7 @@ def keys_changer(dossier: Path, operateur: str | None) -> None:
 @click.pass_context
 def register(ctx: click.Context, dossier: Path) -> None:
     """Registre des opérations de traitement : l'affiche (sans sous-commande), le vérifie, l'exporte."""
-    from .registre import Registre
+    from ..protection.registre import Registre
 
     ctx.obj = Registre(dossier)
     if ctx.invoked_subcommand is None:
@@ -380,9 +384,9 @@ def secret() -> None:
 @_options_table
 def protect(cellules: Path, relations: Path, sortie: Path, seuil: float) -> None:
     """Masque les cellules complémentaires nécessaires, jusqu'à ce que l'audit passe."""
-    from .secret.audit import auditer, echecs
-    from .secret.modele import ecrire_cellules, lire_table
-    from .secret.protection import proteger
+    from ..secret.audit import auditer, echecs
+    from ..secret.modele import ecrire_cellules, lire_table
+    from ..secret.protection import proteger
 
     try:
         table = proteger(lire_table(cellules, relations), seuil)
@@ -402,8 +406,8 @@ def protect(cellules: Path, relations: Path, sortie: Path, seuil: float) -> None
 @_options_table
 def audit(cellules: Path, relations: Path, sortie: Path, seuil: float) -> None:
     """Calcule ce qu'un attaquant peut déduire de chaque cellule masquée ; code 1 si exposée."""
-    from .secret.audit import auditer, echecs, ecrire_audit
-    from .secret.modele import lire_table
+    from ..secret.audit import auditer, echecs, ecrire_audit
+    from ..secret.modele import lire_table
 
     try:
         resultats = auditer(lire_table(cellules, relations), seuil)

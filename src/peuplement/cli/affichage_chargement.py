@@ -7,9 +7,9 @@ import json
 from rich.console import Console
 from rich.table import Table
 
-from .chargement import ResultatChargement
-from .controles import RAISONS
-from .lignes import RAISONS_IGNOREES
+from ..chargement.chargeur import ResultatChargement
+from ..chargement.controles import RAISONS
+from ..chargement.lignes import RAISONS_IGNOREES
 
 STATUTS = {"charge": "chargé", "deja_charge": "déjà chargé", "retire": "retiré"}
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import python_calamine as calamine
 
+from ..erreurs import ErreurFichier
 from .dictionnaire import ConfigSource
-from .erreurs import ErreurFichier
 
 SEPARATEURS = (";", ",", "\t", "|")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from ..erreurs import ErreurFichier
 from .dictionnaire import Dictionnaire
-from .erreurs import ErreurFichier
 from .texte import en_texte, normaliser_entete
 
 LIGNES_EXPLOREES = 50

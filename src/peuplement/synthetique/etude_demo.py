@@ -14,7 +14,7 @@ import yaml
 from rich.console import Console
 
 from ..erreurs import ErreurConfiguration
-from ..etude import FICHIER_CORRESPONDANCES, FICHIER_ETUDE, initialiser_etude
+from ..etude.configuration import FICHIER_CORRESPONDANCES, FICHIER_ETUDE, initialiser_etude
 from . import geographie
 from .bailleurs import FORMATS_ID, PROFILS, RENDUS, Profil, canoniques
 from .ecrivains import ecrire_csv, ecrire_ods, ecrire_xlsx

@@ -8,17 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .chiffrement import VARIABLE_CLE, cle
-from .erreurs import ErreurConfiguration
-from .etude import Etude
-from .registre import Registre
+from ..erreurs import ErreurConfiguration
+from ..etude.configuration import Etude
+from ..protection.chiffrement import VARIABLE_CLE, cle
+from ..protection.registre import Registre
 
 
 def projet_dbt() -> Path:
     """The dbt project: PEUPLEMENT_PROJET, else the repository this package is installed from."""
     candidats = [
         os.environ.get("PEUPLEMENT_PROJET"),
-        Path(__file__).resolve().parents[2],
+        Path(__file__).resolve().parents[3],
         Path.cwd(),
     ]
     for candidat in candidats:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from ..erreurs import ErreurConfiguration
 from .catalogue import JEUX, Jeu
-from .erreurs import ErreurConfiguration
 from .texte import normaliser_entete, normaliser_valeur
 
 DOSSIER_DICTIONNAIRES = Path(__file__).parent / "dictionnaires"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from .erreurs import ErreurConfiguration
+from ..erreurs import ErreurConfiguration
 
 VARIABLE_CLE = "PEUPLEMENT_CLE"
 ALIAS = "entrepot"

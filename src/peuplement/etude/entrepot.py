@@ -6,9 +6,9 @@ from pathlib import Path
 
 import duckdb
 
-from .catalogue import JEUX, Jeu
-from .erreurs import ErreurConfiguration
-from .etude import Etude
+from ..chargement.catalogue import JEUX, Jeu
+from ..erreurs import ErreurConfiguration
+from .configuration import Etude
 
 SCHEMA_BRUT = "raw"
 
@@ -72,7 +72,7 @@ def ouvrir(chemin: Path, cle: str | None = None) -> duckdb.DuckDBPyConnection:
     chemin = Path(chemin)
     chemin.parent.mkdir(parents=True, exist_ok=True)
     if cle:
-        from .chiffrement import connecter_chiffre
+        from ..protection.chiffrement import connecter_chiffre
 
         con = connecter_chiffre(chemin, cle)
     else:
@@ -86,7 +86,7 @@ def ouvrir(chemin: Path, cle: str | None = None) -> duckdb.DuckDBPyConnection:
 
 def ouvrir_etude(etude: Etude) -> duckdb.DuckDBPyConnection:
     """The study's warehouse: encrypted with the study's key; in clear only in demo mode."""
-    from .chiffrement import VARIABLE_CLE, cle
+    from ..protection.chiffrement import VARIABLE_CLE, cle
 
     valeur = cle(etude.nom)
     if not valeur and not etude.demonstration:

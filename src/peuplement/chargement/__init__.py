@@ -1,0 +1,11 @@
+"""Loading: landlords' and référentiels' files into the warehouse's `raw` schema.
+
+Owns the reading of spreadsheets and CSV (`lecture`), header finding (`entete`), title/total/
+blank rows (`lignes`), row checks in SQL (`controles`), the built-in dictionaries and a
+landlord's mapping file (`dictionnaire`, `dictionnaires/`), the canonical fields (`catalogue`),
+deliveries (`livraisons`) and the load itself (`chargeur`).
+
+May import: `peuplement.erreurs`, `peuplement.etude` (the study and its warehouse) and
+`peuplement.protection` (register, decryption of `.age` files). Never the CLI, the secrecy
+engine or the exports.
+"""

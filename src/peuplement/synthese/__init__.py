@@ -1,1 +1,0 @@
-"""Synthetic studies (no real person, no real dwelling) for the demo, the tests and benchmarks."""

@@ -1,0 +1,6 @@
+"""Synthetic studies (no real person, no real dwelling) for the demo, the tests and benchmarks.
+
+Owns the fictional geography, the households, the landlords' file layouts and defects, and the
+writers (xlsx, ods, csv). May import: `peuplement.erreurs`, `peuplement.etude` (to create the
+study folder). Never the loader: a synthetic study goes through `peuplement load` like a real one.
+"""
