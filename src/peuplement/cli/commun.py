@@ -1,0 +1,35 @@
+"""What every command of the `peuplement` CLI shares: the consoles, the French error exit and the
+`--etude` / `--operateur` options.
+
+May import: `peuplement.erreurs`, click and rich. Imported by every command module of this package.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from rich.console import Console
+
+console = Console(stderr=True)
+
+
+def echec(exc: Exception) -> NoReturn:
+    """A user-facing error: French message on stderr, exit code 2, never a traceback."""
+    console.print(f"[bold red]Erreur :[/bold red] {exc}", highlight=False)
+    sys.exit(2)
+
+
+def console_large() -> Console:
+    """A console wide enough for the summary tables, even when the output is not a terminal."""
+    return Console(width=max(110, Console().width))
+
+
+option_etude = click.option(
+    "--etude", "dossier", required=True, type=click.Path(path_type=Path), help="Dossier de l'étude."
+)
+option_operateur = click.option(
+    "--operateur", default=None, help="Opérateur (par défaut celui d'etude.yml)."
+)

@@ -1,0 +1,71 @@
+"""`peuplement init` (a new study's folder) and `peuplement demo` (a synthetic study).
+
+May import: `peuplement.etude`, `peuplement.synthetique`, `.commun`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from ..erreurs import ErreurPeuplement
+from .commun import console, echec
+
+
+@click.command()
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option("--etude", "nom", default="Étude de peuplement", help="Nom de l'étude.")
+@click.option("--epci", "code_epci", default="000000000", help="SIREN de l'EPCI.")
+@click.option("--libelle-epci", default="EPCI à renseigner")
+@click.option("--millesime", default=2022, type=int, help="Année de l'enquête OPS.")
+@click.option("--operateur", default="à renseigner", help="Personne en charge du traitement.")
+@click.option("--fin-convention", default=None, help="Fin de la convention (AAAA-MM-JJ).")
+def init(
+    dossier: Path,
+    nom: str,
+    code_epci: str,
+    libelle_epci: str,
+    millesime: int,
+    operateur: str,
+    fin_convention: str | None,
+) -> None:
+    """Crée le dossier d'une nouvelle étude (etude.yml, bailleurs/, referentiels/...)."""
+    from ..etude.configuration import charger_etude, initialiser_etude
+
+    try:
+        chemin = initialiser_etude(
+            dossier, nom, code_epci, libelle_epci, millesime, operateur, fin=fin_convention
+        )
+        etude = charger_etude(dossier)
+    except ErreurPeuplement as exc:
+        echec(exc)
+    console.print(
+        f"Étude créée : {chemin} (convention jusqu'au {etude.date_limite:%d/%m/%Y} : à vérifier "
+        f"dans etude.yml). Déposez les fichiers de chaque bailleur dans "
+        f"{dossier}/bailleurs/<CODE>/ et les référentiels dans {dossier}/referentiels/, "
+        f"puis lancez « peuplement load --etude {dossier} »."
+    )
+
+
+@click.command()
+@click.argument("dossier", type=click.Path(path_type=Path))
+@click.option(
+    "--logements",
+    default=20_000,
+    show_default=True,
+    type=int,
+    help="Nombre de logements du parc synthétique.",
+)
+@click.option("--graine", default=2022, show_default=True, type=int, help="Graine aléatoire.")
+@click.option("--force", is_flag=True, help="Remplace un dossier de démonstration existant.")
+def demo(dossier: Path, logements: int, graine: int, force: bool) -> None:
+    """Écrit une étude synthétique complète (aucune donnée réelle) dans DOSSIER."""
+    from ..synthetique.etude_demo import ecrire_etude_demo
+
+    try:
+        resume = ecrire_etude_demo(dossier, logements, graine, force=force, console=console)
+    except ErreurPeuplement as exc:
+        echec(exc)
+    Console().print(resume)

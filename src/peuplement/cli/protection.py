@@ -1,0 +1,178 @@
+"""Data protection commands: `peuplement keys` (transmission and warehouse keys),
+`peuplement register` (the processing register) and `peuplement purge` (end of study).
+
+May import: `peuplement.protection`, `peuplement.etude`, `.commun`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from ..erreurs import ErreurPeuplement
+from .commun import console, echec, option_etude, option_operateur
+
+
+@click.command()
+@option_etude
+@option_operateur
+@click.option("--yes", "oui", is_flag=True, help="Répond oui à la confirmation (scripts).")
+def purge(dossier: Path, operateur: str | None, oui: bool) -> None:
+    """Fin d'étude : détruit toutes les données personnelles, vérifie et atteste."""
+    from ..etude.configuration import charger_etude
+    from ..protection.purge import a_detruire, purger
+
+    try:
+        etude = charger_etude(dossier)
+        fichiers = a_detruire(etude)
+        if not oui and not click.confirm(
+            f"Détruire définitivement {len(fichiers)} fichier(s) de {dossier} (fichiers des "
+            "bailleurs, référentiels, entrepôt) ? Les exports et le registre sont conservés.",
+            default=False,
+        ):
+            console.print("Purge annulée : rien n'a été détruit.")
+            sys.exit(1)
+        attestation = purger(etude, operateur)
+    except ErreurPeuplement as exc:
+        echec(exc)
+    etat = "vérifiée : aucun reste" if attestation.verifiee else f"RESTES : {attestation.restes}"
+    Console().print(
+        f"{len(attestation.fichiers)} fichier(s) détruit(s) ; {etat}. "
+        f"Attestation : {attestation.chemin_xlsx} (et registre des opérations)."
+    )
+    if not attestation.verifiee:
+        sys.exit(1)
+
+
+@click.group()
+def keys() -> None:
+    """Clés de l'étude pour la transmission chiffrée des fichiers (format age)."""
+
+
+@keys.command("init")
+@option_etude
+@option_operateur
+def keys_init(dossier: Path, operateur: str | None) -> None:
+    """Crée la paire de clés et affiche la clé publique à envoyer aux bailleurs."""
+    from ..etude.configuration import charger_etude
+    from ..protection.registre import Registre
+    from ..protection.transmission import creer_cles
+
+    try:
+        etude = charger_etude(dossier)
+        destinataire = creer_cles(etude)
+        Registre(dossier).ajouter(
+            "changement_cle",
+            operateur or etude.operateur,
+            {"destinataire": destinataire},
+            "reussi",
+            "création de la paire de clés de transmission",
+        )
+    except ErreurPeuplement as exc:
+        echec(exc)
+    Console().print(
+        "Clé publique de l'étude, à envoyer aux bailleurs :\n"
+        f"  {destinataire}\n"
+        "Chaque bailleur chiffre son fichier avec « age -r <clé> -o fichier.xlsx.age fichier.xlsx » "
+        "et le dépose tel quel dans bailleurs/<CODE>/ : il est déchiffré en mémoire au chargement.",
+        highlight=False,
+    )
+
+
+@keys.command("changer")
+@option_etude
+@option_operateur
+def keys_changer(dossier: Path, operateur: str | None) -> None:
+    """Change la clé de l'entrepôt : ancienne dans PEUPLEMENT_CLE, nouvelle dans PEUPLEMENT_NOUVELLE_CLE."""
+    import os
+
+    from ..erreurs import ErreurConfiguration
+    from ..etude.configuration import charger_etude
+    from ..protection.chiffrement import changer_cle, cle
+    from ..protection.registre import Registre
+    from ..protection.transmission import rechiffrer_identite
+
+    try:
+        etude = charger_etude(dossier)
+        ancienne, nouvelle = cle(etude.nom), os.environ.get("PEUPLEMENT_NOUVELLE_CLE")
+        if not ancienne or not nouvelle or ancienne == nouvelle:
+            raise ErreurConfiguration(
+                "définissez PEUPLEMENT_CLE (clé actuelle) et PEUPLEMENT_NOUVELLE_CLE (nouvelle, différente)"
+            )
+        if etude.chemin_base.exists():
+            changer_cle(etude.chemin_base, ancienne, nouvelle)
+        identite = rechiffrer_identite(etude, ancienne, nouvelle)
+        Registre(dossier).ajouter(
+            "changement_cle",
+            operateur or etude.operateur,
+            {"base": etude.chemin_base.name, "cle_transmission_rechiffree": identite},
+            "reussi",
+            "entrepôt rechiffré avec une nouvelle clé",
+        )
+    except ErreurPeuplement as exc:
+        echec(exc)
+    Console().print(
+        "Clé changée : l'entrepôt ne s'ouvre plus qu'avec la nouvelle clé "
+        "(à mettre dans PEUPLEMENT_CLE)."
+    )
+
+
+@click.group(invoke_without_command=True)
+@option_etude
+@click.pass_context
+def register(ctx: click.Context, dossier: Path) -> None:
+    """Registre des opérations de traitement : l'affiche (sans sous-commande), le vérifie, l'exporte."""
+    from ..protection.registre import Registre
+
+    ctx.obj = Registre(dossier)
+    if ctx.invoked_subcommand is None:
+        from rich.table import Table as TableRich
+
+        table = TableRich(title=f"Registre des opérations – {dossier}")
+        for titre in ("N°", "Date et heure", "Opérateur", "Opération", "Résultat", "Message"):
+            table.add_column(titre, overflow="fold")
+        for e in ctx.obj.lire():
+            table.add_row(
+                str(e["numero"]),
+                e["horodatage"],
+                e["operateur"],
+                e["operation"],
+                e["resultat"],
+                e["message"][:200],
+            )
+        Console(width=max(120, Console().width)).print(table)
+
+
+@register.command()
+@click.pass_obj
+def verify(registre) -> None:
+    """Vérifie la chaîne des empreintes ; code 1 et l'entrée fautive si elle est rompue."""
+    verification = registre.verifier()
+    if verification.intact:
+        Console().print(
+            f"Registre intact : {verification.entrees} entrée(s), chaîne d'empreintes vérifiée."
+        )
+        return
+    Console().print(
+        f"[bold red]Registre altéré[/bold red] à l'entrée {verification.rupture} : "
+        f"{verification.raison}.",
+        highlight=False,
+    )
+    sys.exit(1)
+
+
+@register.command("export")
+@click.option(
+    "--out",
+    "sortie",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Fichier .xlsx ou .csv à écrire.",
+)
+@click.pass_obj
+def exporter_registre(registre, sortie: Path) -> None:
+    """Exporte le registre (xlsx ou csv) pour un bailleur ou le délégué à la protection des données."""
+    Console().print(f"Registre exporté : {registre.exporter(sortie)}")

@@ -1,0 +1,98 @@
+"""`peuplement secret protect` and `peuplement secret audit`: the secrecy engine on a table given
+as CSV files (cells, additive relations), outside any study.
+
+May import: `peuplement.secret`, `.commun`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from ..erreurs import ErreurPeuplement
+from .commun import echec
+
+
+def _options_table(commande):
+    """The table files and threshold shared by `secret protect` and `secret audit`."""
+    for option in reversed(
+        [
+            click.option(
+                "--cells",
+                "cellules",
+                required=True,
+                type=click.Path(exists=True, path_type=Path),
+                help="Fichier des cellules (CSV, voir docs/secret.md).",
+            ),
+            click.option(
+                "--relations",
+                required=True,
+                type=click.Path(exists=True, path_type=Path),
+                help="Fichier des relations additives (CSV).",
+            ),
+            click.option(
+                "--out",
+                "sortie",
+                required=True,
+                type=click.Path(path_type=Path),
+                help="Fichier écrit (cellules protégées, ou résultat de l'audit).",
+            ),
+            click.option(
+                "--seuil", default=11.0, show_default=True, help="Effectif minimum (0 : désactivé)."
+            ),
+        ]
+    ):
+        commande = option(commande)
+    return commande
+
+
+@click.group()
+def secret() -> None:
+    """Secret statistique : masquage secondaire et audit d'une table (fichiers CSV)."""
+
+
+@secret.command()
+@_options_table
+def protect(cellules: Path, relations: Path, sortie: Path, seuil: float) -> None:
+    """Masque les cellules complémentaires nécessaires, jusqu'à ce que l'audit passe."""
+    from ..secret.audit import auditer, echecs
+    from ..secret.modele import ecrire_cellules, lire_table
+    from ..secret.protection import proteger
+
+    try:
+        table = proteger(lire_table(cellules, relations), seuil)
+    except ErreurPeuplement as exc:
+        echec(exc)
+    ecrire_cellules(table, sortie)
+    statuts = [c.statut for c in table.cellules.values()]
+    restants = len(echecs(auditer(table, seuil)))
+    Console().print(
+        f"{len(statuts)} cellules : {statuts.count('primaire')} primaires, "
+        f"{statuts.count('secondaire')} secondaires, {statuts.count('masque_nd')} non disponibles ; "
+        f"audit : {'réussi' if restants == 0 else f'{restants} cible(s) exposée(s)'} → {sortie}"
+    )
+
+
+@secret.command()
+@_options_table
+def audit(cellules: Path, relations: Path, sortie: Path, seuil: float) -> None:
+    """Calcule ce qu'un attaquant peut déduire de chaque cellule masquée ; code 1 si exposée."""
+    from ..secret.audit import auditer, echecs, ecrire_audit
+    from ..secret.modele import lire_table
+
+    try:
+        resultats = auditer(lire_table(cellules, relations), seuil)
+    except ErreurPeuplement as exc:
+        echec(exc)
+    ecrire_audit(resultats, sortie)
+    ko = echecs(resultats)
+    Console().print(f"{len(resultats)} cibles auditées, {len(ko)} exposée(s) → {sortie}")
+    for r in ko[:20]:
+        Console().print(
+            f"  {r.cible.id} : [{r.minimum:g}, {r.maximum:g}] ({r.motif})", highlight=False
+        )
+    if ko:
+        sys.exit(1)
