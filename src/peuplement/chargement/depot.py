@@ -1,0 +1,127 @@
+"""Deposit one file's rows into `raw`: the batch as a temporary table `_lot`, its row checks
+as `_anomalies`, then valid rows to the dataset's table, rejected rows to `raw.quarantaine`,
+every anomaly to `raw.anomalies`, and the file itself to `raw.fichiers`.
+
+May import: the loader's `catalogue`, `controles`, `dictionnaire`, `entete`, `lecture`,
+`livraisons`, `session`, and `peuplement.etude.entrepot`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from ..etude import entrepot
+from .catalogue import OPS
+from .controles import REJET, Contexte, colonnes_typees, q, requete_anomalies
+from .dictionnaire import Dictionnaire
+from .entete import Entete
+from .lecture import Feuille
+from .lignes import Decoupage
+from .livraisons import Livraison
+from .session import Session
+
+
+def lot_arrow(livraison: Livraison, dico: Dictionnaire, decoupage: Decoupage) -> pa.Table:
+    """The rows as text columns (one per canonical field), plus c__<field> codes."""
+    colonnes = {"ligne": pa.array(decoupage.numeros, type=pa.int32())}
+    nb = len(decoupage.numeros)
+    for champ in livraison.jeu.champs:
+        valeurs = decoupage.colonnes.get(champ.nom, [None] * nb)
+        colonnes[champ.nom] = pa.array(valeurs, pa.string())
+        if champ.type == "code":
+            colonnes[f"c__{champ.nom}"] = dico.coder(champ.nom, colonnes[champ.nom])
+    return pa.table(colonnes)
+
+
+def _autres_lignes(s: Session, livraison: Livraison) -> str | None:
+    """SQL of the rows the same source already has in raw (from its other files), if any."""
+    jeu = livraison.jeu
+    if not s.con.execute(
+        f"select count(*) from {entrepot.table_jeu(jeu)} where bailleur is not distinct from ?",
+        [livraison.bailleur],
+    ).fetchone()[0]:
+        return None
+    filtre = "is null" if livraison.bailleur is None else f"= {q(livraison.bailleur)}"
+    return (
+        f"select {jeu.cle}, fichier, ligne_source from {entrepot.table_jeu(jeu)} "
+        f"where bailleur {filtre}"
+    )
+
+
+def deposer(
+    s: Session,
+    lot: pa.Table,
+    livraison: Livraison,
+    entete: Entete,
+    rel: str,
+    feuille: Feuille,
+    sha: str,
+) -> None:
+    """Check and deposit the batch; `_anomalies` stays for the file's report."""
+    con, jeu = s.con, livraison.jeu
+    con.execute("drop table if exists _lot")
+    con.execute("drop table if exists _anomalies")
+    con.register("_lot_arrow", lot)
+    con.execute(f"create temp table _lot as select *, {colonnes_typees(jeu)} from _lot_arrow")
+    con.unregister("_lot_arrow")
+    rpls = con.execute("select count(*) from raw.rpls_logements").fetchone()[0] > 0
+    ctx = Contexte(
+        jeu=jeu,
+        libelles={c: entete.libelles[c] for c in entete.champs},
+        fichier_config=livraison.fichier_config,
+        date_reference=s.etude.date_reference.isoformat(),
+        occupants_par_piece=s.etude.occupants_par_piece,
+        marge_occupants=s.etude.marge_occupants,
+        rpls_disponible=rpls and jeu is OPS,
+        autres_lignes=_autres_lignes(s, livraison),
+    )
+    con.execute(f"create temp table _anomalies as {requete_anomalies(ctx)}")
+    lignage = [s.load_id, livraison.bailleur, rel, feuille.nom, sha]
+    contenu = ", ".join(f"'{c}': l.{c}" for c in ["ligne", *jeu.noms])
+    champs = ", ".join(jeu.noms)
+    con.execute(
+        f"insert into {entrepot.table_jeu(jeu)} (load_id, bailleur, fichier, feuille, "
+        f"ligne_source, fichier_sha256, millesime, charge_le, {champs}) "
+        f"select ?, ?, ?, ?, ligne, ?, ?, ?, {champs} from _lot l where not exists "
+        f"(select 1 from _anomalies a where a.ligne = l.ligne and a.gravite = '{REJET}')",
+        [*lignage, s.etude.millesime, s.maintenant],
+    )
+    con.execute(
+        "insert into raw.quarantaine select ?, ?, ?, ?, ?, l.ligne, ?, a.raisons, a.messages, "
+        f"to_json({{{contenu}}}) from _lot l join (select ligne, string_agg(distinct code_raison, ',' "
+        "order by code_raison) as raisons, string_agg(message, ' ; ' order by code_raison) "
+        f"as messages from _anomalies where gravite = '{REJET}' group by ligne) a "
+        "on a.ligne = l.ligne order by l.ligne",
+        [s.load_id, jeu.nom, livraison.bailleur, rel, feuille.nom, sha],
+    )
+    con.execute(
+        "insert into raw.anomalies select ?, ?, ?, ?, ?, ligne, ?, gravite, code_raison, "
+        "champ, colonne_source, valeur, message from _anomalies order by ligne, code_raison",
+        [s.load_id, jeu.nom, livraison.bailleur, rel, feuille.nom, sha],
+    )
+
+
+def ecrire_fichier(
+    s: Session, livraison: Livraison, chemin: Path, rel: str, feuille: Feuille, sha: str
+) -> None:
+    s.con.execute(
+        "insert into raw.fichiers values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, "
+        "null, null, null)",
+        [
+            sha,
+            livraison.jeu.nom,
+            livraison.bailleur,
+            rel,
+            chemin.name,
+            feuille.nom,
+            s.etude.millesime,
+            chemin.stat().st_size,
+            feuille.encodage,
+            feuille.separateur,
+            livraison.config.empreinte,
+            s.load_id,
+            s.maintenant,
+        ],
+    )

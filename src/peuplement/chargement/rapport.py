@@ -1,0 +1,169 @@
+"""The reconciliation of a load: one report per file (read = loaded + quarantined + skipped),
+kept in `raw.rapport_chargement`, and what the processing register says of it.
+
+May import: the loader's `catalogue`, `controles`, `lignes`, `lecture`, `entete` and `session`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .catalogue import JEUX
+from .controles import REJET
+from .entete import Entete
+from .lecture import Feuille
+from .lignes import Decoupage
+from .livraisons import Livraison
+from .session import Session
+
+
+@dataclass
+class RapportFichier:
+    fichier: str
+    jeu: str
+    bailleur: str | None
+    statut: str  # charge | deja_charge | retire
+    feuille: str | None = None
+    sha256: str = ""
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_skipped: int = 0
+    quarantaine: dict[str, int] = field(default_factory=dict)
+    ignorees: dict[str, int] = field(default_factory=dict)
+    avertissements: dict[str, int] = field(default_factory=dict)
+    colonnes_ignorees: list[str] = field(default_factory=list)
+    message: str = ""
+
+    def en_dict(self) -> dict:
+        return {
+            "file": self.fichier,
+            "bailleur": self.bailleur,
+            "jeu": self.jeu,
+            "feuille": self.feuille,
+            "statut": self.statut,
+            "sha256": self.sha256,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_quarantined": self.rows_quarantined,
+            "rows_skipped": self.rows_skipped,
+            "raisons": self.raisons(),
+            "colonnes_ignorees": self.colonnes_ignorees,
+            "message": self.message,
+        }
+
+    def raisons(self) -> dict[str, dict[str, int]]:
+        return {
+            "quarantaine": self.quarantaine,
+            "ignorees": self.ignorees,
+            "avertissements": self.avertissements,
+        }
+
+
+@dataclass
+class ResultatChargement:
+    load_id: str
+    fichiers: list[RapportFichier]
+    remarques: list[str]
+
+
+def rapport_fichier(
+    s: Session,
+    livraison: Livraison,
+    rel: str,
+    feuille: Feuille,
+    sha: str,
+    decoupage: Decoupage,
+    entete: Entete,
+) -> RapportFichier:
+    """The report of a file just deposited (from the temporary `_anomalies`, then dropped);
+    the skipped rows are written to `raw.lignes_ignorees`."""
+    con = s.con
+    quarantaine = dict(
+        con.execute(
+            f"select code_raison, count(distinct ligne) from _anomalies where gravite = '{REJET}' "
+            "group by 1 order by 1"
+        ).fetchall()
+    )
+    avertissements = dict(
+        con.execute(
+            f"select code_raison, count(*) from _anomalies where gravite <> '{REJET}' "
+            "group by 1 order by 1"
+        ).fetchall()
+    )
+    nb_quarantaine = con.execute(
+        f"select count(distinct ligne) from _anomalies where gravite = '{REJET}'"
+    ).fetchone()[0]
+    ignorees = dict(sorted(Counter(r for _, r, _ in decoupage.ignorees).items()))
+    if decoupage.ignorees:
+        con.executemany(
+            "insert into raw.lignes_ignorees values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (s.load_id, livraison.jeu.nom, livraison.bailleur, rel, feuille.nom, n, sha, r, ap)
+                for n, r, ap in decoupage.ignorees
+            ],
+        )
+    rapport = RapportFichier(
+        fichier=rel,
+        jeu=livraison.jeu.nom,
+        bailleur=livraison.bailleur,
+        statut="charge",
+        feuille=feuille.nom,
+        sha256=sha,
+        rows_read=decoupage.lignes_lues,
+        rows_loaded=len(decoupage.numeros) - nb_quarantaine,
+        rows_quarantined=nb_quarantaine,
+        rows_skipped=len(decoupage.ignorees),
+        quarantaine=quarantaine,
+        ignorees=ignorees,
+        avertissements=avertissements,
+        colonnes_ignorees=entete.ignorees,
+    )
+    for table in ("_lot", "_anomalies"):
+        con.execute(f"drop table if exists {table}")
+    return rapport
+
+
+def enregistrer_rapport(s: Session, rapports: list[RapportFichier]) -> None:
+    for r in rapports:
+        s.con.execute(
+            "insert into raw.rapport_chargement values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                s.load_id,
+                r.jeu,
+                r.bailleur,
+                r.fichier,
+                r.feuille,
+                r.sha256,
+                r.statut,
+                r.rows_read,
+                r.rows_loaded,
+                r.rows_quarantined,
+                r.rows_skipped,
+                sum(r.avertissements.values()),
+                json.dumps(r.raisons(), ensure_ascii=False),
+                json.dumps(r.colonnes_ignorees, ensure_ascii=False),
+                r.message,
+            ],
+        )
+
+
+def donnees_registre(load_id: str, rapports: list[RapportFichier]) -> dict:
+    """What the register says of a load: files (with hashes) and counts, no personal data."""
+    return {
+        "load_id": load_id,
+        "tables": sorted({f"raw.{JEUX[r.jeu].table}" for r in rapports}),
+        "fichiers": [
+            {
+                "fichier": r.fichier,
+                "sha256": r.sha256,
+                "statut": r.statut,
+                "lignes_lues": r.rows_read,
+                "lignes_chargees": r.rows_loaded,
+                "lignes_quarantaine": r.rows_quarantined,
+            }
+            for r in rapports
+        ],
+    }

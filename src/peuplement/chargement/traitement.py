@@ -1,0 +1,109 @@
+"""One delivery against what the warehouse holds: unchanged files are kept, files that left
+(or all of them, when the mapping file changed) are retired with their rows, new files are
+loaded; the source's value mapping and landlord entry are rewritten.
+
+May import: the loader's `dictionnaire`, `fichier`, `livraisons`, `rapport`, `session`, and
+`peuplement.etude.entrepot`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..etude import entrepot
+from .catalogue import Jeu
+from .dictionnaire import Dictionnaire
+from .fichier import charger_fichier
+from .livraisons import Livraison, sha256_fichier
+from .rapport import RapportFichier
+from .session import Session
+
+
+def traiter(s: Session, livraison: Livraison) -> list[RapportFichier]:
+    con, jeu, bailleur = s.con, livraison.jeu, livraison.bailleur
+    actifs = con.execute(
+        "select fichier_sha256, chemin, config_sha256 from raw.fichiers where jeu = ? "
+        "and bailleur is not distinct from ? and millesime = ? and actif",
+        [jeu.nom, bailleur, s.etude.millesime],
+    ).fetchall()
+    presents: dict[str, Path] = {}
+    rapports: list[RapportFichier] = []
+
+    def inchange(chemin: Path, sha: str, message: str) -> RapportFichier:
+        return RapportFichier(
+            s.rel(chemin), jeu.nom, bailleur, "deja_charge", sha256=sha, message=message
+        )
+
+    for chemin in livraison.fichiers:
+        sha = sha256_fichier(chemin)
+        if sha in presents:
+            message = f"contenu identique à {s.rel(presents[sha])} : non rechargé"
+            rapports.append(inchange(chemin, sha, message))
+            continue
+        presents[sha] = chemin
+    config_modifiee = any(a[2] != livraison.config.empreinte for a in actifs)
+    actifs_sha = {a[0] for a in actifs}
+    retires = [a for a in actifs if config_modifiee or a[0] not in presents]
+    nouveaux = [p for sh, p in presents.items() if config_modifiee or sh not in actifs_sha]
+    for sha, chemin_ancien, _ in retires:
+        motif = (
+            "correspondances modifiées : rechargé"
+            if config_modifiee and sha in presents
+            else "remplacé par la nouvelle livraison"
+            if nouveaux
+            else "fichier retiré du dossier"
+        )
+        retirer(s, jeu, bailleur, sha, motif)
+        rapports.append(
+            RapportFichier(chemin_ancien, jeu.nom, bailleur, "retire", sha256=sha, message=motif)
+        )
+    ecrire_correspondances(s, livraison)
+    for sha, chemin in presents.items():
+        if chemin not in nouveaux:
+            rapports.append(inchange(chemin, sha, "déjà chargé, inchangé"))
+    for chemin in livraison.fichiers:
+        if chemin not in nouveaux:
+            s.progression("", chemin.stat().st_size)
+    for chemin in nouveaux:
+        sha = next(sh for sh, p in presents.items() if p == chemin)
+        s.progression(s.rel(chemin), 0)
+        rapport = charger_fichier(s, livraison, chemin, sha)
+        s.progression("", chemin.stat().st_size)
+        if retires and not config_modifiee:
+            anciens = ", ".join(Path(r[1]).name for r in retires)
+            rapport.message = f"remplace {anciens}"
+        rapports.append(rapport)
+    return rapports
+
+
+def retirer(s: Session, jeu: Jeu, bailleur: str | None, sha: str, motif: str) -> None:
+    for table in [jeu.table, *entrepot.TABLES_PAR_FICHIER]:
+        s.con.execute(
+            f"delete from raw.{table} where fichier_sha256 = ? and bailleur is not distinct from ?",
+            [sha, bailleur],
+        )
+    s.con.execute(
+        "update raw.fichiers set actif = false, retire_le = ?, retire_par = ?, "
+        "motif_retrait = ? where fichier_sha256 = ? and jeu = ? "
+        "and bailleur is not distinct from ? and actif",
+        [s.maintenant, s.load_id, motif, sha, jeu.nom, bailleur],
+    )
+
+
+def ecrire_correspondances(s: Session, livraison: Livraison) -> None:
+    jeu, bailleur = livraison.jeu, livraison.bailleur
+    s.con.execute(
+        "delete from raw.correspondances_valeurs where jeu = ? and bailleur is not distinct from ?",
+        [jeu.nom, bailleur],
+    )
+    lignes = Dictionnaire(jeu, livraison.config).table_valeurs()
+    if lignes:
+        s.con.executemany(
+            "insert into raw.correspondances_valeurs values (?, ?, ?, ?, ?, ?)",
+            [(jeu.nom, bailleur, *ligne) for ligne in lignes],
+        )
+    if bailleur is not None:
+        s.con.execute(
+            "insert or replace into raw.bailleurs values (?, ?, ?)",
+            [bailleur, livraison.config.libelle or bailleur, f"bailleurs/{bailleur}"],
+        )
