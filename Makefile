@@ -9,7 +9,7 @@ ETUDE_DEMO ?= etude_demo
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench bench-secret clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus est requis")'
@@ -40,6 +40,11 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_load.py
+
+# the secrecy engine side by side with τ-Argus (pytauargus, bench extra only)
+bench-secret: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev,bench]'
+	$(BIN)/python scripts/bench_secret.py
 
 clean:
 	rm -rf target logs $(ETUDE_DEMO) bench_out
