@@ -2,8 +2,9 @@
 
 This module only holds the group and registers the commands; each command group lives in its
 own module (`etude`: init, demo; `chargement`: load; `construction`: build, export;
-`protection`: keys, register, purge; `secret`: secret protect/audit), calls one domain package
-and renders its results with an `affichage_*` module. Only this package prints.
+`protection`: keys, register, purge; `secret`: secret protect/audit; `lot`: many studies at
+once), calls one domain package and renders its results with an `affichage_*` module. Only
+this package prints.
 
 May import: every domain package of `peuplement`, click and rich.
 """
@@ -16,6 +17,7 @@ from .. import __version__
 from .chargement import load
 from .construction import build, exporter_publication
 from .etude import demo, init
+from .lot import lot
 from .protection import keys, purge, register
 from .secret import secret
 
@@ -26,7 +28,7 @@ def main() -> None:
     """peuplement : entrepôt d'étude de peuplement du parc social (OPS, RPLS)."""
 
 
-for _commande in (init, load, demo, build, exporter_publication, purge, keys, register, secret):
+for _commande in (init, load, demo, build, exporter_publication, purge, keys, register, secret, lot):
     main.add_command(_commande)
 
 
