@@ -1,0 +1,175 @@
+"""Benchmark of scale: synthetic studies of growing size, time and peak memory per stage.
+
+For each size (default 20,000, 100,000 and 250,000 dwellings) a synthetic study is generated,
+loaded (`peuplement load`) and built (`peuplement build`), each in its own process; the build's
+time is split by stage from dbt's run_results.json (SQL models, secrecy masking, secrecy audits,
+tests, exports). Prints, per size, seconds and peak memory (max RSS of the process and its
+children) per stage and the ratio to the first size; then, with `--lot`, a batch of EPCI-sized
+studies run by `peuplement lot` and the extrapolation of its throughput to France (5.4 M).
+
+Usage: python scripts/bench_echelle.py [--tailles 20000,100000] [--lot 3000,6000,12000,25000]
+       [--travaux 2] [--dossier bench_echelle] [--limite 1800]
+A step running past --limite seconds is stopped and reported as such (the figure is then a
+lower bound).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+FRANCE = 5_400_000
+MESURE = (
+    "import resource, subprocess, sys, time; t = time.perf_counter()\n"
+    "try:\n"
+    "    r = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,"
+    " timeout=float(sys.argv[1])); code = r.returncode\n"
+    "except subprocess.TimeoutExpired:\n"
+    "    code = 'limite'\n"
+    "print(code, time.perf_counter() - t, "
+    "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def nombre(n: float) -> str:
+    """12 345 (French thousands separator)."""
+    return f"{n:,.0f}".replace(",", "\u202f")
+
+
+def mesurer(commande: list[str], limite: float, env: dict) -> tuple[str, float, float]:
+    """(exit code or 'limite', seconds, peak MiB) of a command run in a fresh process."""
+    sortie = subprocess.run(
+        [sys.executable, "-c", MESURE, str(limite), *commande],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    code, duree, rss = sortie.stdout.split()
+    return code, float(duree), int(rss) / 1024
+
+
+def etapes_dbt(dossier: Path) -> dict[str, float]:
+    """Seconds per stage of the last build, from dbt's run_results.json."""
+    chemins = list((dossier / "entrepot").rglob("run_results.json"))
+    if not chemins:
+        return {}
+    resultats = json.loads(max(chemins, key=os.path.getmtime).read_text())["results"]
+    etapes = {"modeles_sql": 0.0, "masquage": 0.0, "audits": 0.0, "tests": 0.0, "exports": 0.0}
+    for r in resultats:
+        uid, duree = r["unique_id"], r["execution_time"]
+        if uid.startswith(("test.", "unit_test.")):
+            etapes["tests"] += duree
+        elif "int_secret__masquage" in uid:
+            etapes["masquage"] += duree
+        elif "int_secret__audit" in uid:
+            etapes["audits"] += duree
+        elif uid.startswith("model.") and ".exp_" in uid:
+            etapes["exports"] += duree
+        else:
+            etapes["modeles_sql"] += duree
+    return etapes
+
+
+def une_etude(dossier: Path, logements: int, limite: float, env: dict) -> dict:
+    if dossier.exists():
+        shutil.rmtree(dossier)
+    peuplement = str(BIN / "peuplement")
+    ligne = {"logements": logements}
+    for nom, commande in (
+        ("generation", [peuplement, "demo", str(dossier), "--logements", str(logements)]),
+        ("chargement", [peuplement, "load", "--etude", str(dossier)]),
+        ("construction", [peuplement, "build", "--etude", str(dossier)]),
+    ):
+        code, duree, memoire = mesurer(commande, limite, env)
+        ligne[nom] = (code, duree, memoire)
+        if code != "0":
+            break
+    ligne["etapes_dbt"] = etapes_dbt(dossier)
+    return ligne
+
+
+def afficher_tailles(lignes: list[dict]) -> None:
+    base = lignes[0]
+    print(f"\n{'étape':<14}" + "".join(f"{nombre(r['logements']):>22}" for r in lignes))
+    for nom in ("generation", "chargement", "construction"):
+        cellules = []
+        for r in lignes:
+            if nom not in r:
+                cellules.append(f"{'—':>22}")
+                continue
+            code, duree, memoire = r[nom]
+            ratio = duree / base[nom][1] if nom in base and base[nom][1] else float("nan")
+            etat = "" if code == "0" else (" >" if code == "limite" else " !")
+            cellules.append(f"{duree:>7.0f} s{etat:<2} {memoire:>5.0f} Mo x{ratio:<4.1f}")
+        print(f"{nom:<14}" + "".join(cellules))
+    print("\ndétail de la construction (secondes, d'après run_results.json de dbt) :")
+    for etape in ("modeles_sql", "masquage", "audits", "tests", "exports"):
+        valeurs = [r["etapes_dbt"].get(etape) for r in lignes]
+        b = valeurs[0] or float("nan")
+        print(
+            f"  {etape:<12}"
+            + "".join(
+                f"{'—':>22}" if v is None else f"{v:>13.1f} s x{v / b:<5.1f}" for v in valeurs
+            )
+        )
+    print("(> : arrêté à la limite, la durée est un minorant ; ! : échec)")
+
+
+def lot(dossier: Path, tailles: list[int], travaux: int, limite: float, env: dict) -> None:
+    if dossier.exists():
+        shutil.rmtree(dossier)
+    peuplement = str(BIN / "peuplement")
+    for i, n in enumerate(tailles):
+        subprocess.run(
+            [peuplement, "demo", str(dossier / f"epci_{i:03d}"), "--logements", str(n),
+             "--graine", str(1000 + i)],
+            check=True, capture_output=True, env=env,
+        )  # fmt: skip
+    code, duree, memoire = mesurer(
+        [peuplement, "lot", str(dossier), "--travaux", str(travaux)], limite, env
+    )
+    total = sum(tailles)
+    debit = total / duree
+    print(
+        f"\nlot de {len(tailles)} études ({nombre(total)} logements, {travaux} à la fois) : "
+        f"{duree:.0f} s, {memoire:.0f} Mo au plus, code {code} ; {nombre(debit)} logements/s"
+    )
+    print(
+        f"extrapolation à la France ({nombre(FRANCE)} logements, EPCI de tailles comparables) : "
+        f"{nombre(FRANCE / debit / 60)} min sur cette machine"
+    )
+    if code != "0":
+        print("(au moins une étude du lot a échoué : voir <étude>/journal/lot_*.log)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tailles", default="20000,100000,250000")
+    parser.add_argument("--lot", default="", help="tailles des études d'un lot, ex. 3000,6000")
+    parser.add_argument("--travaux", type=int, default=2)
+    parser.add_argument("--dossier", type=Path, default=Path("bench_echelle"))
+    parser.add_argument("--limite", type=float, default=1800)
+    args = parser.parse_args()
+    env = {**os.environ, "DO_NOT_TRACK": "1"}
+    env.pop("PEUPLEMENT_DB", None)
+    tailles = [int(t) for t in args.tailles.split(",") if t]
+    if tailles:
+        lignes = []
+        for n in tailles:
+            print(f"étude de {nombre(n)} logements…", flush=True)
+            lignes.append(une_etude(args.dossier / f"etude_{n}", n, args.limite, env))
+        afficher_tailles(lignes)
+    if args.lot:
+        lot(args.dossier / "lot", [int(t) for t in args.lot.split(",")], args.travaux,
+            args.limite, env)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
