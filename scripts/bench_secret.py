@@ -436,6 +436,7 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="écrire aussi les résultats (JSON)")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # figures appear as they come, even in a file
     tables = set(args.tables.split(","))
     methodes = [m for m in args.methodes.split(",") if m]
     pourquoi = disponible()
