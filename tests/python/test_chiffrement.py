@@ -140,7 +140,9 @@ def test_age_transmission_leaves_no_clear_value_anywhere(etude_reelle):
     assert not (etude_reelle / "cles" / "identite.age").exists() and not chiffre.exists()
     assert [
         e["operation"]
-        for e in __import__("peuplement.protection.registre").protection.registre.Registre(etude_reelle).lire()
+        for e in __import__("peuplement.protection.registre")
+        .protection.registre.Registre(etude_reelle)
+        .lire()
     ] == ["creation", "changement_cle", "chargement", "chargement", "purge"]
 
 

@@ -123,11 +123,18 @@ def test_csv_utf8_comma_with_move_in_date_instead_of_flag(etude):
     ]
     ecrire(etude, "C", "ops.csv", lignes)
     r = _charger(etude).fichiers[0]
-    assert (r.rows_loaded, r.rows_quarantined) == (2, 1)
-    assert r.quarantaine == {"DATE_INVALIDE": 1}
+    # an unreadable optional date costs the date, not the dwelling
+    assert (r.rows_loaded, r.rows_quarantined) == (3, 0)
+    assert r.avertissements == {"DATE_INVALIDE": 1}
     con = base(etude)
-    message = con.execute("select message from raw.anomalies").fetchone()[0]
+    message, valeur = con.execute("select message, valeur from raw.anomalies").fetchone()
     assert message.startswith("ligne 4, colonne « DATE_ENTREE » : « 31/02/2021 »")
+    assert message.endswith("valeur laissée vide, logement conservé")
+    assert valeur == "31/02/2021"
+    dates = con.execute(
+        "select id_logement_bailleur, date_emmenagement from raw.ops_lignes order by 1"
+    ).fetchall()
+    assert dates == [("C1", "15/06/2021"), ("C2", "2005-01-31"), ("C3", None)]
 
 
 def test_excel_dates_as_date_cells_and_as_serial_numbers(etude):
@@ -192,15 +199,15 @@ def test_row_checks_quarantine_with_french_messages(etude):
     ecrire(etude, "X", "ops.xlsx", lignes)
     r = _charger(etude).fichiers[0]
     assert r.rows_read == r.rows_loaded + r.rows_quarantined + r.rows_skipped == 11
+    # unknown or unreadable optional values (« Célibataire », « trois ») cost only the variable
     assert r.quarantaine == {
-        "CODE_INCONNU": 2,
+        "CODE_INCONNU": 1,
         "DOUBLON": 1,
         "HORS_BORNES": 1,
         "INCOHERENCE": 1,
-        "NOMBRE_INVALIDE": 1,
         "VALEUR_MANQUANTE": 2,
     }
-    assert r.avertissements == {"RPLS_MANQUANT": 1}
+    assert r.avertissements == {"CODE_INCONNU": 1, "NOMBRE_INVALIDE": 1, "RPLS_MANQUANT": 1}
     con = base(etude)
     messages = dict(
         con.execute(
@@ -215,7 +222,13 @@ def test_row_checks_quarantine_with_french_messages(etude):
         "« Célibataire » non reconnue pour « situation familiale » ; valeurs attendues : Personne seule"
         in messages["CODE_INCONNU"]
     )
+    assert messages["CODE_INCONNU"].endswith("valeur laissée vide, logement conservé")
+    gardees = con.execute(
+        "select ligne_source, situation_familiale, nb_occupants from raw.ops_lignes "
+        "where ligne_source in (4, 5) order by 1"
+    ).fetchall()
+    assert gardees == [(4, None, "1"), (5, "Personne seule", None)]
     quarantaine = con.execute(
-        "select contenu from raw.quarantaine where ligne_source = 4"
-    ).fetchone()[0]
-    assert '"situation_familiale":"Célibataire"' in quarantaine
+        "select raisons, contenu from raw.quarantaine where ligne_source = 8"
+    ).fetchone()
+    assert quarantaine[0] == "CODE_INCONNU" and '"occupation":"Squatté"' in quarantaine[1]

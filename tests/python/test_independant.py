@@ -35,13 +35,11 @@ def _commune(df, dossier, manifeste, colonne_rpls: str, colonne_declaree: str) -
 
 
 def _sans_lignes_plantees(df, manifeste, bailleur, colonne_id):
-    """Drop the rows the generator planted as defects that the loader must quarantine."""
+    """Drop the rows the generator planted as defects that the loader must quarantine (an
+    unknown or unreadable optional value only empties that variable: the row is kept)."""
     fichier = next(f for f in manifeste["fichiers"] if f["bailleur"] == bailleur)
-    rejets = {
-        p["id"]
-        for p in fichier["plantes"]
-        if p["code"] not in ("RPLS_MANQUANT", "ABSENT_RPLS", "DOUBLON")
-    }
+    gardees = ("RPLS_MANQUANT", "ABSENT_RPLS", "DOUBLON", "CODE_INCONNU", "NOMBRE_INVALIDE")
+    rejets = {p["id"] for p in fichier["plantes"] if p["code"] not in (*gardees, "DATE_INVALIDE")}
     return df[~df[colonne_id].isin(rejets)].drop_duplicates(colonne_id, keep="first")
 
 
@@ -90,7 +88,7 @@ def test_bassin_single_persons_by_commune_from_its_ods(demo, fct):
     rep = df[
         df["Statut occupation"].isin(["1", "4"])
         & (df["Réponse"] == "O")
-        & df["Type de ménage"].notna()
+        & df["Type de ménage"].isin(["1", "2", "3", "4", "5"])  # « Célibataire » is emptied
     ]
     par_commune = rep.groupby("commune")["Type de ménage"].agg(
         seules=lambda s: (s == "1").sum(), total="count"

@@ -47,13 +47,14 @@ def test_changed_mapping_file_reloads_the_delivery(etude):
         correspondances="colonnes:\n  Typo: situation_familiale\n",
     )
     premier = _charger(etude).fichiers[0]
-    assert premier.quarantaine == {"CODE_INCONNU": 1}
+    assert (premier.rows_loaded, premier.avertissements) == (2, {"CODE_INCONNU": 1})
     (etude / "bailleurs" / "X" / "correspondances.yml").write_text(
         "colonnes:\n  Typo: situation_familiale\nvaleurs:\n  situation_familiale:\n    Solo: personne_seule\n"
     )
     resultat = _charger(etude)
     assert [r.statut for r in resultat.fichiers] == ["retire", "charge"]
     assert resultat.fichiers[1].rows_quarantined == 0
+    assert resultat.fichiers[1].avertissements == {}
     con = base(etude)
     assert con.execute("select count(*) from raw.ops_lignes").fetchone()[0] == 2
     assert con.execute("select count(*) from raw.quarantaine").fetchone()[0] == 0

@@ -20,7 +20,13 @@ from ..etude import entrepot
 from ..etude.configuration import Etude
 from ..protection.registre import Registre
 from .livraisons import lister_livraisons
-from .rapport import RapportFichier, ResultatChargement, donnees_registre, enregistrer_rapport
+from .rapport import (
+    RapportFichier,
+    ResultatChargement,
+    alertes,
+    donnees_registre,
+    enregistrer_rapport,
+)
 from .session import Session, sans_progression
 from .traitement import traiter
 
@@ -61,6 +67,7 @@ def charger(
         for livraison in livraisons:
             rapports.extend(traiter(session, livraison))
         enregistrer_rapport(session, rapports)
+        avertir = alertes(session, rapports)
         entrepot.enregistrer_parametres(con, etude)
         con.execute(
             "insert into raw.chargements values (?, ?, ?, ?, ?, 'load', 'reussi', ?)",
@@ -99,4 +106,4 @@ def charger(
         "reussi",
         f"{sum(r.rows_loaded for r in rapports)} lignes chargées",
     )
-    return ResultatChargement(load_id, rapports, remarques)
+    return ResultatChargement(load_id, rapports, remarques, avertir)

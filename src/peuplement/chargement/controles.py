@@ -20,7 +20,7 @@ RAISONS = {
     "NOMBRE_INVALIDE": "nombre illisible",
     "HORS_BORNES": "valeur hors des bornes plausibles",
     "DATE_INVALIDE": "date illisible",
-    "CODE_INCONNU": "code non reconnu",
+    "CODE_INCONNU": "valeur non reconnue (variable facultative : laissée vide, logement conservé)",
     "DOUBLON": "logement en double",
     "INCOHERENCE": "valeurs incohérentes entre elles",
     "DENSITE_IMPROBABLE": "nombre d'occupants improbable pour le nombre de pièces",
@@ -28,7 +28,15 @@ RAISONS = {
     "ABSENT_RPLS": "identifiant absent du RPLS (avertissement)",
     "DATE_POSTERIEURE": "date postérieure à la date de référence (avertissement)",
     "ACTIVITE_INCOHERENTE": "plus d'actifs déclarés que de majeurs (avertissement)",
+    "COMMUNE_PAR_NOM": "commune donnée par son nom (ou sans son zéro initial), lue comme son code",
+    "COMMUNE_INCONNUE": "commune absente des référentiels : laissée vide",
+    "LOGEMENT_NON_SITUE": "ni identifiant trouvé dans le RPLS ni commune connue",
 }
+
+# Anomalies of an optional field that empty it for the row (the row is kept): an unknown value
+# never costs the dwelling. For a required field (identity, occupation) the same codes reject.
+VIDANTES = ("CODE_INCONNU", "NOMBRE_INVALIDE", "DATE_INVALIDE", "COMMUNE_INCONNUE")
+VIDEE = " : valeur laissée vide, logement conservé"
 
 ENTIER = r"\s*\+?\d+([.,]0+)?\s*"
 
@@ -122,6 +130,9 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
     f = c.nom
     p = _prefixe(ctx, f)
     val = f"'« ' || {f} || ' »'"
+    # unreadable or unknown: rejected for a required value, else emptied with a warning
+    illisible = REJET if c.valeur_obligatoire else AVERTISSEMENT
+    suite = "" if c.valeur_obligatoire else VIDEE
     bornes = f"entre {c.minimum:g} et {c.maximum:g}" if c.minimum is not None else ""
     sorties = []
     if c.valeur_obligatoire:
@@ -141,10 +152,10 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
             _anomalie(
                 ctx,
                 f,
-                REJET,
+                illisible,
                 "NOMBRE_INVALIDE",
                 f"{f} is not null and {typee(c)} is null",
-                f"{p} || {val} || {q(f' n’est pas {nature} (attendu : {c.libelle}, {bornes})')}",
+                f"{p} || {val} || {q(f' n’est pas {nature} (attendu : {c.libelle}, {bornes}){suite}')}",
             )
         )
         sorties.append(
@@ -163,10 +174,10 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
             _anomalie(
                 ctx,
                 f,
-                REJET,
+                illisible,
                 "NOMBRE_INVALIDE",
                 f"{f} is not null and not regexp_full_match({f}, {q(motif)})",
-                f"{p} || {val} || {q(' : chaque âge doit être un nombre entier')}",
+                f"{p} || {val} || {q(' : chaque âge doit être un nombre entier' + suite)}",
             )
         )
         maxi = f"list_max(list_transform(string_split({f}, ';'), x -> {sql_entier('x')}))"
@@ -185,10 +196,10 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
             _anomalie(
                 ctx,
                 f,
-                REJET,
+                illisible,
                 "DATE_INVALIDE",
                 f"{f} is not null and {typee(c)} is null",
-                f"{p} || {val} || {q(' n’est pas une date (attendu : JJ/MM/AAAA, AAAA-MM-JJ ou date Excel)')}",
+                f"{p} || {val} || {q(' n’est pas une date (attendu : JJ/MM/AAAA, AAAA-MM-JJ ou date Excel)' + suite)}",
             )
         )
         sorties.append(
@@ -207,10 +218,10 @@ def _controles_champ(ctx: Contexte, c: Champ) -> list[str]:
             _anomalie(
                 ctx,
                 f,
-                REJET,
+                illisible,
                 "CODE_INCONNU",
                 f"{f} is not null and {typee(c)} is null",
-                f"{p} || {val} || {q(f' non reconnue pour « {c.libelle} » ; valeurs attendues : {attendus} ; sinon ajoutez la correspondance dans {ctx.fichier_config} (valeurs: {f}:)')}",
+                f"{p} || {val} || {q(f' non reconnue pour « {c.libelle} » ; valeurs attendues : {attendus} ; sinon ajoutez la correspondance dans {ctx.fichier_config} (valeurs: {f}:){suite}')}",
             )
         )
     return sorties
@@ -247,8 +258,8 @@ def _controles_ops(ctx: Contexte) -> list[str]:
                 "repondu",
                 REJET,
                 "VALEUR_MANQUANTE",
-                "c__occupation in ('loue', 'loue_tiers') and c__repondu is null and repondu is null",
-                f"{_prefixe(ctx, 'repondu')} || 'valeur absente alors que le logement est occupé (attendu : oui ou non)'",
+                "c__occupation = 'loue' and c__repondu is null and repondu is null",
+                f"{_prefixe(ctx, 'repondu')} || 'valeur absente alors que le logement est loué à un ménage (attendu : oui ou non)'",
             )
         )
     if {"nb_enfants", "nb_occupants"} <= colonnes:

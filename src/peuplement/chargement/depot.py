@@ -14,9 +14,18 @@ import pyarrow as pa
 
 from ..etude import entrepot
 from .catalogue import OPS
-from .controles import REJET, Contexte, colonnes_typees, q, requete_anomalies
+from .controles import (
+    AVERTISSEMENT,
+    REJET,
+    VIDANTES,
+    Contexte,
+    colonnes_typees,
+    q,
+    requete_anomalies,
+)
 from .dictionnaire import Dictionnaire
 from .entete import Entete
+from .geographie import controler_communes, resoudre_communes
 from .lecture import Feuille
 from .lignes import Decoupage
 from .livraisons import Livraison
@@ -78,16 +87,10 @@ def deposer(
         autres_lignes=_autres_lignes(s, livraison),
     )
     con.execute(f"create temp table _anomalies as {requete_anomalies(ctx)}")
+    communes = jeu is OPS and controler_communes(con, ctx)
     lignage = [s.load_id, livraison.bailleur, rel, feuille.nom, sha]
     contenu = ", ".join(f"'{c}': l.{c}" for c in ["ligne", *jeu.noms])
     champs = ", ".join(jeu.noms)
-    con.execute(
-        f"insert into {entrepot.table_jeu(jeu)} (load_id, bailleur, fichier, feuille, "
-        f"ligne_source, fichier_sha256, millesime, charge_le, {champs}) "
-        f"select ?, ?, ?, ?, ligne, ?, ?, ?, {champs} from _lot l where not exists "
-        f"(select 1 from _anomalies a where a.ligne = l.ligne and a.gravite = '{REJET}')",
-        [*lignage, s.etude.millesime, s.maintenant],
-    )
     con.execute(
         "insert into raw.quarantaine select ?, ?, ?, ?, ?, l.ligne, ?, a.raisons, a.messages, "
         f"to_json({{{contenu}}}) from _lot l join (select ligne, string_agg(distinct code_raison, ',' "
@@ -96,11 +99,35 @@ def deposer(
         "on a.ligne = l.ligne order by l.ligne",
         [s.load_id, jeu.nom, livraison.bailleur, rel, feuille.nom, sha],
     )
+    if communes:
+        resoudre_communes(con)
+    _vider(s, jeu.noms)
+    con.execute(
+        f"insert into {entrepot.table_jeu(jeu)} (load_id, bailleur, fichier, feuille, "
+        f"ligne_source, fichier_sha256, millesime, charge_le, {champs}) "
+        f"select ?, ?, ?, ?, ligne, ?, ?, ?, {champs} from _lot l where not exists "
+        f"(select 1 from _anomalies a where a.ligne = l.ligne and a.gravite = '{REJET}')",
+        [*lignage, s.etude.millesime, s.maintenant],
+    )
     con.execute(
         "insert into raw.anomalies select ?, ?, ?, ?, ?, ligne, ?, gravite, code_raison, "
         "champ, colonne_source, valeur, message from _anomalies order by ligne, code_raison",
         [s.load_id, jeu.nom, livraison.bailleur, rel, feuille.nom, sha],
     )
+
+
+def _vider(s: Session, champs: list[str]) -> None:
+    """Empty, in the batch, the optional values the checks could not read (warned)."""
+    codes = ", ".join(q(c) for c in VIDANTES)
+    condition = f"gravite = '{AVERTISSEMENT}' and code_raison in ({codes})"
+    vides = s.con.execute(f"select distinct champ from _anomalies where {condition}").fetchall()
+    for (champ,) in vides:
+        if champ in champs:
+            s.con.execute(
+                f"update _lot set {champ} = null where ligne in "
+                f"(select ligne from _anomalies where {condition} and champ = ?)",
+                [champ],
+            )
 
 
 def ecrire_fichier(

@@ -18,7 +18,8 @@ from pathlib import Path
 import yaml
 
 from ..erreurs import ErreurConfiguration
-from .catalogue import JEUX, Jeu
+from .catalogue import JEUX, REFERENTIELS, Jeu
+from .sens import interpreter
 from .texte import normaliser_entete, normaliser_valeur
 
 DOSSIER_DICTIONNAIRES = Path(__file__).parent / "dictionnaires"
@@ -74,6 +75,12 @@ class ConfigSource:
                 f"{ou} : clé(s) inconnue(s) {sorted(inconnues)} ; clés possibles : "
                 f"{sorted(CLES_CONFIG)}"
             )
+        for cle in ("colonnes", "valeurs"):
+            if donnees.get(cle) and not isinstance(donnees[cle], dict):
+                raise ErreurConfiguration(
+                    f"{ou} : « {cle} » doit contenir des lignes « clé: valeur » (une par ligne, "
+                    "en retrait sous la clé)"
+                )
         colonnes = {str(k): str(v) for k, v in (donnees.get("colonnes") or {}).items()}
         for entete, champ in colonnes.items():
             if champ != IGNORER and champ not in jeu.noms:
@@ -103,10 +110,10 @@ class ConfigSource:
             valeurs[str(cle)] = {"" if k is None else str(k): str(v) for k, v in table.items()}
         return cls(
             chemin=chemin,
-            libelle=donnees.get("libelle"),
-            feuille=donnees.get("feuille"),
-            encodage=donnees.get("encodage"),
-            separateur=donnees.get("separateur"),
+            libelle=donnees.get("libelle") or None,
+            feuille=donnees.get("feuille") or None,
+            encodage=donnees.get("encodage") or None,
+            separateur=donnees.get("separateur") or None,
             colonnes=colonnes,
             valeurs=valeurs,
             empreinte=empreinte,
@@ -114,18 +121,41 @@ class ConfigSource:
 
     @classmethod
     def lire(cls, chemin: Path, jeu: Jeu, section: str | None = None) -> ConfigSource:
-        """Read a mapping file; `section` picks one dataset in referentiels/correspondances.yml."""
+        """Read a mapping file; `section` picks one dataset in referentiels/correspondances.yml.
+
+        Every value is read as text, as written: `20_40`, `01`, `oui` or `2022-01-01` stay
+        what they are (YAML's own typing would turn them into 2040, 1, True, a date)."""
         if not chemin.exists():
             return cls()
         brut = chemin.read_bytes()
         try:
-            donnees = yaml.safe_load(brut.decode("utf-8")) or {}
+            donnees = yaml.load(brut.decode("utf-8"), Loader=yaml.BaseLoader) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise ErreurConfiguration(f"{chemin} : YAML illisible ({exc})") from exc
         if section is not None:
-            donnees = (donnees or {}).get(section) or {}
+            donnees = _section(donnees, chemin, section)
         empreinte = hashlib.sha256(brut).hexdigest() if donnees else ""
         return cls.depuis_dict(donnees, chemin, jeu, empreinte)
+
+
+def _section(donnees, chemin: Path, section: str) -> dict:
+    """One dataset's part of referentiels/correspondances.yml; the flat form is refused."""
+    if not isinstance(donnees, dict):
+        raise ErreurConfiguration(f"{chemin} : le fichier doit contenir des sections (rpls:, ...)")
+    a_plat = sorted(set(donnees) & CLES_CONFIG)
+    if a_plat:
+        raise ErreurConfiguration(
+            f"{chemin} : « {', '.join(a_plat)} » doit être rangé sous le nom du référentiel "
+            f"concerné ({', '.join(REFERENTIELS)}), par exemple :\n{section}:\n  colonnes:\n"
+            f'    "DEPCOM_CODE": depcom'
+        )
+    inconnues = sorted(set(donnees) - set(REFERENTIELS))
+    if inconnues:
+        raise ErreurConfiguration(
+            f"{chemin} : section(s) inconnue(s) {inconnues} ; sections possibles : "
+            f"{', '.join(REFERENTIELS)}"
+        )
+    return donnees.get(section) or {}
 
 
 def _cles_valeurs(jeu: Jeu) -> set[str]:
@@ -206,6 +236,32 @@ class Dictionnaire:
                     lignes[(c.nom, normaliser_valeur(valeur or None))] = (code, "bailleur")
         return [(ch, v, code, o) for (ch, v), (code, o) in sorted(lignes.items())]
 
+    @staticmethod
+    def interpreter(variable: str | None, valeur: str | None) -> str | None:
+        """A value no spelling matches: the code itself (`20_40`), else its meaning."""
+        if valeur is None or variable is None:
+            return None
+        codes = codes_par_variable()[variable]
+        cle = normaliser_valeur(valeur)
+        return next((c for c in codes if normaliser_valeur(c) == cle), None) or interpreter(
+            variable, valeur
+        )
+
+    def interpretations(self, champ: str, valeurs: list[str]) -> list[tuple[str, str, str, str]]:
+        """Rows of the value table for spellings read by meaning (origin « sens »), so that
+        the warehouse's staging reads the same codes as the load's checks."""
+        connues = {cle for ch, cle, _, _ in self.table_valeurs() if ch == champ}
+        variable = self.jeu.champ(champ).variable
+        lignes = {}
+        for valeur in valeurs:
+            cle = normaliser_valeur(valeur)
+            if cle in connues or cle in lignes:
+                continue
+            code = self.interpreter(variable, valeur)
+            if code is not None:
+                lignes[cle] = (champ, cle, code, "sens")
+        return sorted(lignes.values())
+
     def coder(self, champ: str, brut):
         """Canonical codes of a coded field's raw Arrow column (null when unrecognised): each
         distinct spelling is looked up once, then spread back by dictionary indices."""
@@ -213,9 +269,14 @@ class Dictionnaire:
         import pyarrow.compute as pc
 
         table = {cle: code for ch, cle, code, _ in self.table_valeurs() if ch == champ}
+        variable = self.jeu.champ(champ).variable
         encode = brut.dictionary_encode()
         codes = pa.array(
-            [table.get(normaliser_valeur(v)) for v in encode.dictionary.to_pylist()], pa.string()
+            [
+                table.get(normaliser_valeur(v)) or self.interpreter(variable, v)
+                for v in encode.dictionary.to_pylist()
+            ],
+            pa.string(),
         )
         resultat = codes.take(encode.indices)
         code_vide = table.get(normaliser_valeur(None))

@@ -20,6 +20,7 @@ class Entete:
     libelles: dict[str, str] = field(default_factory=dict)  # field -> header as written
     ignorees: list[str] = field(default_factory=list)  # headers mapped to no field
     doublons: list[tuple[str, str, str]] = field(default_factory=list)
+    hauteur: int = 1  # rows the header spans (2: a merged two-row header ending at index)
 
     @property
     def champs(self) -> set[str]:
@@ -51,15 +52,44 @@ def analyser_ligne(cellules: list, index: int, dico: Dictionnaire) -> Entete:
     return entete
 
 
+def fusionner(haut: list, bas: list, dico: Dictionnaire) -> list:
+    """One header row from two (a merged two-row header): per column, the lower cell if it
+    names a field, else the upper group label (carried over its merged span) and the lower
+    cell together, else the upper cell alone (a label merged down over both rows)."""
+    largeur = max(len(haut), len(bas))
+    haut = list(haut) + [None] * (largeur - len(haut))
+    bas = list(bas) + [None] * (largeur - len(bas))
+    cellules, groupe = [], None
+    for h, b in zip(haut, bas, strict=True):
+        h, b = en_texte(h), en_texte(b)
+        if h is not None:
+            groupe = h
+        if b is not None and (dico.correspondance(b) or dico.est_ignoree_explicitement(b)):
+            cellules.append(b)
+        elif b is not None and groupe is not None and dico.correspondance(f"{groupe} {b}"):
+            cellules.append(f"{groupe} {b}")
+        else:
+            cellules.append(b if b is not None else h)
+    return cellules
+
+
 def detecter_entete(lignes: list[list], dico: Dictionnaire) -> Entete | None:
-    """The row among the first ones that names the most canonical fields (at least two)."""
+    """The row among the first ones that names the most canonical fields (at least two), or
+    two rows together when they name more (a merged two-row header)."""
     meilleure: Entete | None = None
+    precedente: Entete | None = None
     for i, cellules in enumerate(lignes[:LIGNES_EXPLOREES]):
-        candidate = analyser_ligne(cellules, i, dico)
-        if len(candidate.champs) >= 2 and (
-            meilleure is None or len(candidate.champs) > len(meilleure.champs)
-        ):
-            meilleure = candidate
+        candidates = [analyser_ligne(cellules, i, dico)]
+        if i and precedente is not None and (precedente.champs or candidates[0].champs):
+            double = analyser_ligne(fusionner(lignes[i - 1], cellules, dico), i, dico)
+            double.hauteur = 2
+            candidates.append(double)
+        precedente = candidates[0]
+        for candidate in candidates:
+            if len(candidate.champs) >= 2 and (
+                meilleure is None or len(candidate.champs) > len(meilleure.champs)
+            ):
+                meilleure = candidate
     return meilleure
 
 
@@ -68,16 +98,27 @@ def champs_manquants(entete: Entete, dico: Dictionnaire) -> list[str]:
 
 
 def verifier_entete(
-    entete: Entete, dico: Dictionnaire, ou: str, fichier_config: str, numero: int
+    entete: Entete,
+    dico: Dictionnaire,
+    ou: str,
+    fichier_config: str,
+    numero: int,
+    section: str | None = None,
 ) -> None:
-    """Raise a French error naming missing or doubled columns, with the closest headers."""
+    """Raise a French error naming missing or doubled columns, with the closest headers;
+    `section` is the dataset's section in a référentiels' mapping file (rpls:, ...)."""
+
+    def ligne_config(entete_source: str, champ: str) -> str:
+        ligne = f'colonnes: {{"{entete_source}": {champ}}}'
+        return f"{section}: {{{ligne}}}" if section else ligne
+
     if entete.doublons:
         champ, premier, second = entete.doublons[0]
         raise ErreurFichier(
             ou,
             f"les colonnes « {premier} » et « {second} » correspondent toutes deux au champ "
             f"« {champ} » ; indiquez laquelle ignorer dans {fichier_config} "
-            f'(colonnes: {{"{second}": ignorer}})',
+            f"({ligne_config(second, 'ignorer')})",
         )
     manquants = champs_manquants(entete, dico)
     if not manquants:
@@ -90,7 +131,7 @@ def verifier_entete(
         conseil = f" ; en-tête proche : « {proches[0]} »" if proches else ""
         details.append(f"« {champ.libelle} » (champ {nom}){conseil}")
     exemple = _entetes_proches(manquants[0], entete.ignorees, dico)
-    ajout = f'colonnes: {{"{exemple[0] if exemple else "<en-tête>"}": {manquants[0]}}}'
+    ajout = ligne_config(exemple[0] if exemple else "<en-tête>", manquants[0])
     raise ErreurFichier(
         ou,
         f"en-tête ligne {numero}  : colonne(s) obligatoire(s) absente(s) : "
@@ -100,12 +141,20 @@ def verifier_entete(
     )
 
 
+_MOTS_GENERIQUES = {"code", "numero", "num", "nombre", "libelle", "identifiant", "date", "type"}
+
+
 def _entetes_proches(champ: str, candidats: list[str], dico: Dictionnaire) -> list[str]:
+    """Headers of the file that look like the field: sharing a distinctive word with one of
+    its spellings first (« COMMUNE_DU_LOGEMENT » for « code commune »), then by spelling."""
     synonymes = dico.synonymes(champ) + [champ]
+    mots = {m for s in synonymes for m in s.split("_") if len(m) >= 4} - _MOTS_GENERIQUES
     scores = []
     for texte in candidats:
         cle = normaliser_entete(texte)
         ratio = max(difflib.SequenceMatcher(None, cle, s).ratio() for s in synonymes)
+        if mots & set(cle.split("_")):
+            ratio += 1
         if ratio >= 0.5:
             scores.append((ratio, texte))
     return [t for _, t in sorted(scores, reverse=True)]

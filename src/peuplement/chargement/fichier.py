@@ -36,7 +36,8 @@ def charger_fichier(s: Session, livraison: Livraison, chemin: Path, sha: str) ->
     numero_entete = (feuille.numeros or [0] * len(feuille.lignes))[entete.index] or (
         feuille.premiere_ligne + entete.index
     )
-    verifier_entete(entete, dico, ou, livraison.fichier_config, numero_entete)
+    section = livraison.jeu.nom if livraison.bailleur is None else None
+    verifier_entete(entete, dico, ou, livraison.fichier_config, numero_entete, section)
     decoupage = decouper(feuille, entete)
     if not decoupage.numeros:
         raise ErreurFichier(ou, "aucune ligne de données sous l'en-tête (feuille vide ?)")

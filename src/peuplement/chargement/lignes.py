@@ -86,9 +86,9 @@ def decouper(feuille: Feuille, entete: Entete) -> Decoupage:
         cellules, numero = lignes[i], numeros[i]
         if _est_vide(cellules):
             d.ignorees.append((numero, "LIGNE_VIDE", None))
-        elif i < entete.index:
+        elif i <= entete.index - entete.hauteur:
             d.ignorees.append((numero, "LIGNE_TITRE", _apercu(cellules)))
-        elif i == entete.index:
+        elif i <= entete.index:  # the header (both rows of a two-row header)
             d.ignorees.append((numero, "LIGNE_ENTETE", _apercu(cellules)))
         elif _est_total(cellules, cle):
             d.ignorees.append((numero, "LIGNE_TOTAL", _apercu(cellules)))

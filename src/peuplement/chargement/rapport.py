@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .catalogue import JEUX
-from .controles import REJET
+from .controles import AVERTISSEMENT, REJET, VIDANTES, q
 from .entete import Entete
 from .lecture import Feuille
 from .lignes import Decoupage
@@ -67,6 +67,58 @@ class ResultatChargement:
     load_id: str
     fichiers: list[RapportFichier]
     remarques: list[str]
+    alertes: list[str] = field(default_factory=list)  # landlords that lost much (see alertes())
+
+
+SEUIL_ALERTE = 0.05  # share of a landlord's rows quarantined, or with a variable emptied
+
+
+def _pourcent(n: int, total: int) -> str:
+    return f"{100 * n / total:.0f} %".replace(".", ",")
+
+
+def alertes(s: Session, rapports: list[RapportFichier]) -> list[str]:
+    """One French warning per landlord whose files loaded now have more than 5 % of their rows
+    quarantined, or with a variable emptied: the main reasons and values, and the command."""
+    messages = []
+    par_bailleur: dict[str, list[RapportFichier]] = {}
+    for r in rapports:
+        if r.statut == "charge" and r.bailleur is not None:
+            par_bailleur.setdefault(r.bailleur, []).append(r)
+    vidantes = ", ".join(q(c) for c in VIDANTES)
+    for bailleur, fichiers in par_bailleur.items():
+        total = sum(r.rows_loaded + r.rows_quarantined for r in fichiers)
+        quarantaine = sum(r.rows_quarantined for r in fichiers)
+        condition = f"load_id = ? and bailleur = ? and gravite = ? and code_raison in ({vidantes})"
+        videes = s.con.execute(
+            f"select count(distinct (fichier_sha256, ligne_source)) from raw.anomalies "
+            f"where {condition}",
+            [s.load_id, bailleur, AVERTISSEMENT],
+        ).fetchone()[0]
+        commande = f"peuplement anomalies --etude {s.etude.dossier} --bailleur {bailleur}"
+        if total and quarantaine > SEUIL_ALERTE * total:
+            motifs = Counter()
+            for r in fichiers:
+                motifs.update(r.quarantaine)
+            principaux = ", ".join(f"{c} {n}" for c, n in motifs.most_common(3))
+            messages.append(
+                f"{bailleur} : {quarantaine} logement(s) sur {total} "
+                f"({_pourcent(quarantaine, total)}) en quarantaine (motifs : {principaux}) ; "
+                f"détail et correctifs : {commande}"
+            )
+        if total and videes > SEUIL_ALERTE * total:
+            valeurs = s.con.execute(
+                f"select champ, valeur, count(*) from raw.anomalies where {condition} "
+                "group by all order by 3 desc, 1, 2 limit 3",
+                [s.load_id, bailleur, AVERTISSEMENT],
+            ).fetchall()
+            exemples = ", ".join(f"« {v} » ({c}, {n} ligne(s))" for c, v, n in valeurs)
+            messages.append(
+                f"{bailleur} : {videes} logement(s) sur {total} ({_pourcent(videes, total)}) "
+                f"ont une variable laissée vide, faute de valeur reconnue (principales : "
+                f"{exemples}) ; correspondances à ajouter : {commande}"
+            )
+    return messages
 
 
 def rapport_fichier(

@@ -57,7 +57,6 @@ def traiter(s: Session, livraison: Livraison) -> list[RapportFichier]:
         rapports.append(
             RapportFichier(chemin_ancien, jeu.nom, bailleur, "retire", sha256=sha, message=motif)
         )
-    ecrire_correspondances(s, livraison)
     for sha, chemin in presents.items():
         if chemin not in nouveaux:
             rapports.append(inchange(chemin, sha, "déjà chargé, inchangé"))
@@ -73,6 +72,7 @@ def traiter(s: Session, livraison: Livraison) -> list[RapportFichier]:
             anciens = ", ".join(Path(r[1]).name for r in retires)
             rapport.message = f"remplace {anciens}"
         rapports.append(rapport)
+    ecrire_correspondances(s, livraison)
     return rapports
 
 
@@ -91,12 +91,22 @@ def retirer(s: Session, jeu: Jeu, bailleur: str | None, sha: str, motif: str) ->
 
 
 def ecrire_correspondances(s: Session, livraison: Livraison) -> None:
+    """The source's value table (built-in, its own, and the spellings read by meaning among
+    the values its kept rows hold), and its entry in raw.bailleurs."""
     jeu, bailleur = livraison.jeu, livraison.bailleur
     s.con.execute(
         "delete from raw.correspondances_valeurs where jeu = ? and bailleur is not distinct from ?",
         [jeu.nom, bailleur],
     )
-    lignes = Dictionnaire(jeu, livraison.config).table_valeurs()
+    dico = Dictionnaire(jeu, livraison.config)
+    lignes = dico.table_valeurs()
+    for champ in (c.nom for c in jeu.champs if c.type == "code"):
+        valeurs = s.con.execute(
+            f"select distinct {champ} from {entrepot.table_jeu(jeu)} "
+            f"where bailleur is not distinct from ? and {champ} is not null",
+            [bailleur],
+        ).fetchall()
+        lignes += dico.interpretations(champ, [v for (v,) in valeurs])
     if lignes:
         s.con.executemany(
             "insert into raw.correspondances_valeurs values (?, ?, ?, ?, ?, ?)",

@@ -20,6 +20,7 @@ def en_json(resultat: ResultatChargement) -> str:
             "load_id": resultat.load_id,
             "files": [r.en_dict() for r in resultat.fichiers],
             "remarques": resultat.remarques,
+            "alertes": resultat.alertes,
         },
         ensure_ascii=False,
         indent=2,
@@ -71,6 +72,8 @@ def afficher(resultat: ResultatChargement, console: Console) -> None:
         )
     for remarque in resultat.remarques:
         console.print(f"[yellow]Remarque :[/yellow] {remarque}", highlight=False)
+    for alerte in resultat.alertes:
+        console.print(f"[bold yellow]Attention :[/bold yellow] {alerte}", highlight=False)
     lues, chargees, quarantaine, ignorees, _ = total
     equilibre = "équilibré" if lues == chargees + quarantaine + ignorees else "DÉSÉQUILIBRÉ"
     console.print(
