@@ -20,7 +20,7 @@ RAISONS = {
     "NOMBRE_INVALIDE": "nombre illisible",
     "HORS_BORNES": "valeur hors des bornes plausibles",
     "DATE_INVALIDE": "date illisible",
-    "CODE_INCONNU": "valeur non reconnue (variable facultative : laissée vide, logement conservé)",
+    "CODE_INCONNU": "valeur non reconnue (occupation : quarantaine ; autre variable : laissée vide)",
     "DOUBLON": "logement en double",
     "INCOHERENCE": "valeurs incohérentes entre elles",
     "DENSITE_IMPROBABLE": "nombre d'occupants improbable pour le nombre de pièces",
