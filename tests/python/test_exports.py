@@ -139,7 +139,11 @@ def test_the_open_files_rebuild_the_release(export):
 
 
 def _empreintes(dossier):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in dossier.iterdir()}
+    return {
+        str(p.relative_to(dossier)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in dossier.rglob("*")
+        if p.is_file()
+    }
 
 
 def test_labels_never_become_formulas(entrepot_construit, tmp_path):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from ..cartographie.exports import preparer_cartes
 from ..erreurs import ErreurPeuplement
 from ..protection.registre import Registre
 from .classeur import ENSEMBLE, ecrire_classeur
@@ -46,7 +47,10 @@ def exporter(relations: dict, dossier: Path, operateur: str | None) -> pa.Table:
     ecrivains["cellules.csv"] = lambda chemin: ecrire_cellules(pub, chemin)
     ecrivains["zones.csv"] = lambda chemin: ecrire_zones(pub, chemin)
     ecrivains["indicateurs.csv"] = lambda chemin: ecrire_indicateurs(pub, chemin)
+    cartes = preparer_cartes(pub, dossier, operateur)  # maps, HTML map, GeoPackage
+    ecrivains.update(cartes.ecrivains)
     fichiers = ecrire_atomiquement(dossier, ecrivains)
+    cartes.retirer_anciennes(dossier)
     etude = dossier.parent
     if (etude / "registre").is_dir():
         Registre(etude).ajouter(

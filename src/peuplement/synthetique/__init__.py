@@ -2,5 +2,6 @@
 
 Owns the fictional geography, the households, the landlords' file layouts and defects, and the
 writers (xlsx, ods, csv). May import: `peuplement.erreurs`, `peuplement.etude` (to create the
-study folder). Never the loader: a synthetic study goes through `peuplement load` like a real one.
+study folder), `peuplement.cartographie.spatial` and `.geopackage` (the synthetic contours).
+Never the loader: a synthetic study goes through `peuplement load` like a real one.
 """

@@ -17,6 +17,7 @@ from ..erreurs import ErreurConfiguration
 from ..etude.configuration import FICHIER_CORRESPONDANCES, FICHIER_ETUDE, initialiser_etude
 from . import geographie
 from .bailleurs import FORMATS_ID, PROFILS, RENDUS, Profil, canoniques
+from .contours import ecrire_contours
 from .ecrivains import ecrire_csv, ecrire_ods, ecrire_xlsx
 from .population import generer
 
@@ -94,6 +95,9 @@ def ecrire_etude_demo(
     for b, profil in enumerate(profils):
         _ecrire_bailleur(dossier, b, profil, parc, codes_communes, rng, manifeste, console)
     _ecrire_referentiels(dossier, geo, parc, manifeste)
+    manifeste["contours"] = [
+        str(p.relative_to(dossier)) for p in ecrire_contours(dossier / "referentiels", geo, graine)
+    ]
     (dossier / MANIFESTE).write_text(
         json.dumps(manifeste, ensure_ascii=False, indent=1), encoding="utf-8"
     )

@@ -1,0 +1,124 @@
+"""The maps' place in the export (`exports/publication.py`, after the secrecy gate): read the
+contours, record them in the register, draw every map into a temporary folder, and hand the
+export one writer per file so that the maps are moved into `exports/` with the workbooks, all
+or nothing. Without contours, `exports/cartes/LISEZMOI.txt` says why there is no map."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..exports.donnees import Publication
+from ..protection.registre import Registre
+from . import zones_etude
+from .fonds import Fonds, charger_fonds
+from .statique import Carte, dessiner_cartes
+
+DOSSIER = "cartes"
+LISEZMOI = f"{DOSSIER}/LISEZMOI.txt"
+
+
+@dataclass
+class Preparation:
+    fonds: Fonds
+    cartes: list[Carte]  # drawn in `temporaire` (another writer may embed them)
+    ecrivains: dict[str, Callable[[Path], None]]  # export file name -> writer
+    message: str  # what the analyst is told
+    temporaire: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+
+    def retirer_anciennes(self, dossier_exports: Path) -> None:
+        """After the export: remove the maps of a previous export that this one did not draw."""
+        noms = {Path(n).name for n in self.ecrivains if n.startswith(f"{DOSSIER}/")}
+        cartes = Path(dossier_exports) / DOSSIER
+        if cartes.is_dir():
+            for chemin in cartes.iterdir():
+                if chemin.is_file() and chemin.name not in noms:
+                    chemin.unlink()
+        if self.temporaire is not None:
+            self.temporaire.cleanup()
+
+
+def _copie(source: Path) -> Callable[[Path], None]:
+    def ecrire(chemin: Path) -> None:
+        chemin.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, chemin)
+
+    return ecrire
+
+
+def _texte(contenu: str) -> Callable[[Path], None]:
+    def ecrire(chemin: Path) -> None:
+        chemin.parent.mkdir(parents=True, exist_ok=True)
+        chemin.write_text(contenu, encoding="utf-8")
+
+    return ecrire
+
+
+def preparer_cartes(
+    pub: Publication, dossier_exports: Path, operateur: str | None = None
+) -> Preparation:
+    """Everything the maps add to the export of `pub` into `dossier_exports` (a study's
+    `exports/`: its contours are in the sibling `referentiels/`)."""
+    dossier_exports = Path(dossier_exports)
+    etude = dossier_exports.parent
+    fonds = charger_fonds(etude / "referentiels", zones_etude(pub))
+    _inscrire(etude, fonds, operateur)
+    (dossier_exports / DOSSIER).mkdir(parents=True, exist_ok=True)
+    if fonds.absence:
+        message = f"Cartes : {fonds.absence}."
+        print(message, file=sys.stderr)
+        return Preparation(fonds, [], {LISEZMOI: _texte(message + "\n")}, message)
+    temporaire = tempfile.TemporaryDirectory(prefix=".cartes-", dir=dossier_exports)
+    cartes = dessiner_cartes(pub, fonds, Path(temporaire.name))
+    ecrivains: dict[str, Callable[[Path], None]] = {
+        f"{DOSSIER}/{chemin.name}": _copie(chemin)
+        for carte in cartes
+        for chemin in carte.chemins.values()
+    }
+    lignes = [
+        f"Cartes de la publication « {pub.etude} » ({pub.libelle_epci}, {pub.millesime}) :",
+        "valeurs publiées seulement, après le secret statistique.",
+        "",
+        *(f"- {c.chemin.stem} : {c.titre}" for c in cartes),
+    ]
+    if fonds.remarques:
+        lignes += ["", "Remarques sur les contours :", *(f"- {r}" for r in fonds.remarques)]
+    ecrivains[LISEZMOI] = _texte("\n".join(lignes) + "\n")
+    message = f"Cartes : {len(cartes)} carte(s) dans exports/{DOSSIER}/" + "".join(
+        f" ; {r}" for r in fonds.remarques
+    )
+    print(message, file=sys.stderr)
+    return Preparation(fonds, cartes, ecrivains, message, temporaire)
+
+
+def _inscrire(etude: Path, fonds: Fonds, operateur: str | None) -> None:
+    """The contour files read (name, SHA-256, vintage, projection, zones found) in the register."""
+    if not (etude / "registre").is_dir() or not fonds.sources:
+        return
+    Registre(etude).ajouter(
+        "contours",
+        operateur or "dbt",
+        {
+            "fichiers": [
+                {
+                    "nom": s.fichier,
+                    "sha256": s.sha256,
+                    "maille": s.maille,
+                    "millesime": s.millesime,
+                    "srid_source": s.srid_source,
+                    "entites": s.entites,
+                    "zones_retrouvees": s.zones_retrouvees,
+                    "zones_sans_contour": len(s.zones_sans_contour),
+                }
+                for s in fonds.sources
+            ],
+            "projection": f"EPSG:{fonds.srid}",
+        },
+        "reussi",
+        f"{len(fonds.sources)} fichier(s) de contours lus pour les cartes"
+        + "".join(f" ; {r}" for r in fonds.remarques),
+    )

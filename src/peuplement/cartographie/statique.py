@@ -1,0 +1,242 @@
+"""Static choropleth maps (PNG and SVG, matplotlib): one per key indicator and maille, with
+classes and their legend, hidden zones hatched grey and labelled as secret, `nd` zones
+dotted, the commune outlines, a scale, the mandatory mention and the sources.
+
+    from peuplement.cartographie import charger_fonds, dessiner_cartes, zones_etude
+    fonds = charger_fonds(etude / "referentiels", zones_etude(pub))
+    cartes = dessiner_cartes(pub, fonds, dossier)  # [Carte(maille, indicateur, titre, chemin…)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display, and the same output everywhere
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import Patch, PathPatch, Rectangle  # noqa: E402
+from matplotlib.path import Path as Trace  # noqa: E402
+from matplotlib.patheffects import withStroke  # noqa: E402
+
+from ..exports.donnees import Indicateur, Publication  # noqa: E402
+from .classes import (  # noqa: E402
+    CARTES_CLES,
+    COULEUR_ND,
+    COULEUR_SANS,
+    COULEUR_SECRET,
+    LEGENDE_MARQUES,
+    MAILLES_CARTES,
+    classer,
+    valeurs,
+)
+from .fonds import Fonds  # noqa: E402
+from .textes import mention, sources, titre_carte  # noqa: E402
+
+FORMATS = ("png", "svg")
+TAILLE = (6.7, 5.2)  # inches: 17 × 13 cm, the width of a portrait A4 page's text
+RESOLUTION = 150  # 1,000 pixels across: sharp in a workbook or a printed page
+HACHURES = {"s": "////", "nd": "...."}
+matplotlib.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "svg.fonttype": "none",  # text stays text in the SVG (searchable, lighter)
+        "svg.hashsalt": "peuplement",  # stable ids: the same map gives the same file
+        "hatch.linewidth": 0.6,
+    }
+)
+
+
+@dataclass
+class Carte:
+    maille: str
+    indicateur: str
+    titre: str
+    chemin: Path  # the first format asked (PNG by default)
+    chemins: dict[str, Path] = field(default_factory=dict)  # format -> file
+
+
+def dessiner_cartes(
+    pub: Publication,
+    fonds: Fonds,
+    dossier: Path,
+    indicateurs: tuple[str, ...] = CARTES_CLES,
+    mailles: tuple[str, ...] | None = None,
+    formats: tuple[str, ...] = FORMATS,
+    vides: bool = False,
+) -> list[Carte]:
+    """Draw each (maille, indicator) that has contours into `dossier`
+    (`carte_<maille>_<indicateur>.<format>`); returns what was drawn, maille by maille.
+    A map where secrecy leaves no published value is not drawn unless `vides`."""
+    dossier = Path(dossier)
+    dossier.mkdir(parents=True, exist_ok=True)
+    catalogue = {i.code: i for i in pub.indicateurs}
+    cartes = []
+    for maille, _ in MAILLES_CARTES:
+        if (mailles is not None and maille not in mailles) or not fonds.contours.get(maille):
+            continue
+        for code in indicateurs:
+            if code not in catalogue:
+                continue
+            indicateur = catalogue[code]
+            lues = valeurs(pub, maille, code, fonds.contours[maille])
+            if not vides and not any(isinstance(v, float) for v in lues.values()):
+                continue
+            figure = dessiner(pub, fonds, maille, indicateur)
+            chemins = {}
+            for format_ in formats:
+                chemin = dossier / f"carte_{maille}_{code}.{format_}"
+                figure.savefig(chemin, dpi=RESOLUTION, metadata=_metadonnees(format_))
+                chemins[format_] = chemin
+            plt.close(figure)
+            cartes.append(
+                Carte(
+                    maille,
+                    code,
+                    titre_carte(indicateur, maille),
+                    chemins[formats[0]],
+                    chemins,
+                )
+            )
+    return cartes
+
+
+def _metadonnees(format_: str) -> dict:
+    """No date in the file (the same map gives the same bytes)."""
+    if format_ == "svg":
+        return {"Date": None, "Creator": "peuplement"}
+    if format_ == "pdf":
+        return {"CreationDate": None, "Creator": "peuplement"}
+    return {"Software": "peuplement"}
+
+
+def _trace(polygones: list) -> Trace:
+    sommets, codes = [], []
+    for polygone in polygones:
+        for anneau in polygone:
+            sommets.extend(anneau)
+            codes.extend([Trace.MOVETO] + [Trace.LINETO] * (len(anneau) - 2) + [Trace.CLOSEPOLY])
+    return Trace(sommets, codes)
+
+
+def dessiner(pub: Publication, fonds: Fonds, maille: str, indicateur: Indicateur):
+    """One map as a matplotlib figure (the caller saves and closes it)."""
+    contours = fonds.contours[maille]
+    lues = valeurs(pub, maille, indicateur.code, contours)
+    publiees = [v for v in lues.values() if isinstance(v, float)]
+    classes = classer(indicateur, publiees)
+    figure = plt.figure(figsize=TAILLE)
+    carte = figure.add_axes((0.01, 0.1, 0.64, 0.76))
+    carte.set_axis_off()
+    carte.set_aspect("equal")
+    communes = fonds.contours.get("commune", {})
+    if maille != "commune":  # the communes as a background and as landmarks
+        for contour in communes.values():
+            carte.add_patch(
+                PathPatch(_trace(contour.plan), facecolor="#fafafa", edgecolor="none", zorder=1)
+            )
+    for code, contour in sorted(contours.items()):
+        valeur = lues[code]
+        carte.add_patch(
+            PathPatch(
+                _trace(contour.plan),
+                facecolor=classes.couleur(valeur),
+                edgecolor="#ffffff" if maille == "iris" else "#6e6e6e",
+                linewidth=0.3 if maille == "iris" else 0.5,
+                hatch=HACHURES.get(valeur) if isinstance(valeur, str) else None,
+                hatchcolor="#7a7a7a",
+                zorder=2,
+                gid=f"zone-{code}",  # the SVG names each zone (tests read its colour back)
+            )
+        )
+    for contour in communes.values():
+        carte.add_patch(
+            PathPatch(
+                _trace(contour.plan), facecolor="none", edgecolor="#404040", linewidth=0.7, zorder=3
+            )
+        )
+    if maille == "commune":
+        for code, contour in sorted(communes.items()):
+            zone = pub.zones.get(("commune", code))
+            carte.annotate(
+                zone.libelle if zone else code,
+                contour.etiquette,
+                ha="center",
+                va="center",
+                fontsize=5,
+                color="#202020",
+                zorder=4,
+                path_effects=[withStroke(linewidth=1.5, foreground="#ffffff")],
+            )
+    etendue = [c.enveloppe for c in (communes or contours).values()]
+    xmin, ymin = min(e[0] for e in etendue), min(e[1] for e in etendue)
+    xmax, ymax = max(e[2] for e in etendue), max(e[3] for e in etendue)
+    marge = 0.03 * max(xmax - xmin, ymax - ymin)
+    carte.set_xlim(xmin - marge, xmax + marge)
+    carte.set_ylim(ymin - 3 * marge, ymax + marge)  # room for the scale below the territory
+    _echelle(carte, xmax, ymin - 2.5 * marge, xmax - xmin)
+    figure.text(0.02, 0.955, indicateur.libelle, fontsize=11, fontweight="bold", color="#1F3864")
+    figure.text(
+        0.02,
+        0.91,
+        f"{titre_carte(indicateur, maille, court=True)} — {pub.libelle_epci}",
+        fontsize=7.5,
+        color="#404040",
+    )
+    _legende(figure, indicateur, classes, lues)
+    figure.text(0.02, 0.05, mention(pub), fontsize=6.5, fontweight="bold", color="#202020")
+    figure.text(0.02, 0.018, sources(pub, fonds), fontsize=5, color="#505050", wrap=True)
+    return figure
+
+
+def _echelle(carte, xmax: float, y: float, largeur: float) -> None:
+    """A scale bar of a round length ending at `xmax` (the projection is in metres)."""
+    longueur = next(
+        (m for m in (20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100) if m <= largeur / 4), 100
+    )
+    carte.add_patch(
+        Rectangle((xmax - longueur, y), longueur, largeur / 200, color="#202020", zorder=5)
+    )
+    texte = f"{longueur // 1000} km" if longueur >= 1000 else f"{longueur} m"
+    carte.annotate(
+        texte, (xmax - longueur / 2, y + largeur / 60), ha="center", va="bottom", fontsize=6
+    )
+
+
+def _legende(figure, indicateur: Indicateur, classes, lues: dict) -> None:
+    poignees = [
+        Patch(facecolor=c, edgecolor="#6e6e6e", linewidth=0.4, label=f"{lib} ({n})")
+        for c, lib, n in zip(classes.couleurs, classes.libelles, classes.effectifs, strict=True)
+    ]
+    if not any(classes.effectifs):
+        poignees = [Patch(facecolor="none", edgecolor="none", label="aucune valeur publiée")]
+    marques = {v for v in lues.values() if isinstance(v, str)}
+    couleurs = {"s": COULEUR_SECRET, "nd": COULEUR_ND, "absent": COULEUR_SANS}
+    for marque in ("s", "nd", "absent"):
+        if marque in marques:
+            nombre = sum(1 for v in lues.values() if v == marque)
+            poignees.append(
+                Patch(
+                    facecolor=couleurs[marque],
+                    edgecolor="#6e6e6e",
+                    linewidth=0.4,
+                    hatch=HACHURES.get(marque),
+                    hatchcolor="#7a7a7a",
+                    label=f"{LEGENDE_MARQUES[marque]} ({nombre})",
+                )
+            )
+    unite = {"part": "en %", "taux": "en %", "ecart": "en points", "moyenne": indicateur.unite}
+    legende = figure.legend(
+        handles=poignees,
+        loc="upper left",
+        bbox_to_anchor=(0.66, 0.86),
+        fontsize=6,
+        title=f"{unite.get(indicateur.type, '')} (nombre de zones)",
+        title_fontsize=6,
+        frameon=False,
+        handlelength=1.6,
+        handleheight=1.1,
+    )
+    legende._legend_box.align = "left"

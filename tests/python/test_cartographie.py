@@ -1,0 +1,239 @@
+"""Maps of the release, read back as a reviewer would: the demo's contours match the study's
+zones, every zone of every map is coloured as the mart's published value says (or hatched as
+secret), a hidden cell cannot change a single byte of any map file, and a study without
+contour files still exports and says why there is no map."""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+
+import duckdb
+import pytest
+from PIL import Image
+
+from peuplement.cartographie import charger_fonds, dessiner_cartes, zones_etude
+from peuplement.cartographie.classes import (
+    CARTES_CLES,
+    COULEUR_ND,
+    COULEUR_SECRET,
+    classer,
+)
+from peuplement.cartographie.fonds import fichiers_contours
+from peuplement.cartographie.spatial import connecter
+from peuplement.exports.donnees import lire
+from peuplement.exports.publication import exporter
+
+RELATIONS = {
+    "fct_indicateurs": "marts",
+    "dim_zones": "marts",
+    "dim_indicateurs": "marts",
+    "stg_etude__parametres": "staging",
+    "stg_bailleurs__bailleurs": "staging",
+    "int_secret__audit": "intermediate",
+}
+
+
+def relations(con):
+    return {nom: con.sql(f"select * from {schema}.{nom}") for nom, schema in RELATIONS.items()}
+
+
+@pytest.fixture(scope="module")
+def publication(entrepot_construit):
+    con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
+    pub = lire(relations(con))
+    mart = {
+        (m, z, i): (s, v, t)
+        for m, z, i, s, v, t in con.execute(
+            "select maille, code_zone, indicateur, statut, valeur, type from marts.fct_indicateurs "
+            "where bailleur = 'ensemble'"
+        ).fetchall()
+    }
+    con.close()
+    return pub, mart
+
+
+@pytest.fixture(scope="module")
+def fonds(demo, publication):
+    return charger_fonds(demo[0] / "referentiels", zones_etude(publication[0]))
+
+
+@pytest.fixture(scope="module")
+def cartes(publication, fonds, tmp_path_factory):
+    dossier = tmp_path_factory.mktemp("cartes")
+    return dessiner_cartes(publication[0], fonds, dossier), dossier
+
+
+def test_demo_contours_cover_every_zone_of_the_study(demo, publication, fonds):
+    pub, _ = publication
+    for maille in ("iris", "qpv", "commune"):
+        attendues = {c for m, c in pub.zones if m == maille}
+        assert set(fonds.contours[maille]) == attendues, maille
+    assert {s.maille for s in fonds.sources} == {"iris", "qpv"}
+    assert fonds.derivees == {"commune"} and fonds.remarques == [] and fonds.absence is None
+    assert all(len(s.sha256) == 64 and s.zones_sans_contour == [] for s in fonds.sources)
+    # the files are what GDAL reads: IRIS in Lambert-93, QPV in WGS 84, valid polygons
+    con = connecter()
+    ref = demo[0] / "referentiels"
+    (iris,) = fichiers_contours(ref)["iris"]
+    (meta,) = con.execute("select layers from ST_Read_Meta(?)", [str(iris)]).fetchone()
+    assert meta[0]["geometry_fields"][0]["crs"]["auth_code"] == "2154"
+    for chemin in (iris, *fichiers_contours(ref)["qpv"]):
+        n, valides = con.execute(
+            "select count(*), count(*) filter (where ST_IsValid(geom)) from ST_Read(?)",
+            [str(chemin)],
+        ).fetchone()
+        assert n == valides > 0
+    # the IRIS tile the communes: no gap, no overlap between neighbours
+    aires = con.execute(
+        "select sum(ST_Area(geom)), ST_Area(ST_Union_Agg(geom)) from ST_Read(?)", [str(iris)]
+    ).fetchone()
+    assert aires[0] == pytest.approx(aires[1], rel=1e-6)
+
+
+def _remplissages(svg: str) -> dict[str, str]:
+    """zone code -> fill colour, from the `<g id="zone-…">` groups matplotlib writes; a
+    hatched zone (filled with a pattern) as `hachure <colour under the hatching>`."""
+    motifs = dict(
+        re.findall(r'<pattern id="([^"]+)".*?<rect[^>]*fill="(#[0-9a-fA-F]{6})"', svg, re.S)
+    )
+    remplissages = {}
+    for code, couleur, motif in re.findall(
+        r'<g id="zone-([^"]+)">\s*<path[^>]*?style="fill: (?:(#[0-9a-fA-F]{6})|url\(#([^)]+)\))',
+        svg,
+    ):
+        remplissages[code] = couleur.lower() if couleur else f"hachure {motifs[motif].lower()}"
+    return remplissages
+
+
+def test_every_zone_is_coloured_as_the_mart_says(publication, fonds, cartes):
+    pub, mart = publication
+    dessinees, _ = cartes
+    assert dessinees and {c.maille for c in dessinees} == {"iris", "qpv", "commune"}
+    catalogue = {i.code: i for i in pub.indicateurs}
+    verifiees = 0
+    for carte in dessinees:
+        assert carte.indicateur in CARTES_CLES and set(carte.chemins) == {"png", "svg"}
+        with Image.open(carte.chemins["png"]) as image:
+            assert image.size == (1005, 780)
+        svg = carte.chemins["svg"].read_text(encoding="utf-8")
+        assert "Données d'occupation du parc social au 1er janvier 2022" in svg
+        assert "contours_iris_2024.gpkg" in svg and catalogue[carte.indicateur].libelle in svg
+        codes = set(fonds.contours[carte.maille])
+        cellules = {z: mart[(carte.maille, z, carte.indicateur)] for z in codes}
+        publiees = [v for s, v, _ in cellules.values() if s == "publie"]
+        classes = classer(catalogue[carte.indicateur], publiees)
+        remplissages = _remplissages(svg)
+        assert set(remplissages) == codes
+        for zone, (statut, valeur, _) in cellules.items():
+            attendu = {"s": f"hachure {COULEUR_SECRET}", "nd": f"hachure {COULEUR_ND}"}.get(statut)
+            attendu = attendu or classes.couleurs[classes.classe(valeur)].lower()
+            assert remplissages[zone] == attendu, (carte.chemin.name, zone)
+            verifiees += 1
+        # the legend counts the zones of each class and the secret ones
+        secretes = sum(1 for s, _, _ in cellules.values() if s == "s")
+        if secretes:
+            assert f"s : secret statistique ({secretes})" in svg
+    assert verifiees == sum(len(fonds.contours[c.maille]) for c in dessinees) > 100
+
+
+def test_a_hidden_cell_changes_no_byte_of_any_map(publication, fonds, cartes, tmp_path):
+    """Give every hidden cell a number: if a map read it, some file would change."""
+    pub, _ = publication
+    piegee = copy.copy(pub)
+    piegee.cellules = {
+        k: (c if c[0] == "publie" else (c[0], 77_777, 88_888, 0.987654321))
+        for k, c in pub.cellules.items()
+    }
+    dessinees, dossier = cartes
+    autres = dessiner_cartes(piegee, fonds, tmp_path)
+    assert [c.chemin.name for c in autres] == [c.chemin.name for c in dessinees]
+    for carte in dessinees:
+        for chemin in carte.chemins.values():
+            assert (tmp_path / chemin.name).read_bytes() == chemin.read_bytes(), chemin.name
+    for chemin in tmp_path.glob("*.svg"):
+        texte = chemin.read_text(encoding="utf-8")
+        assert "98,8 %" not in texte and "99 %" not in texte and "77777" not in texte
+
+
+def test_the_export_writes_the_maps_and_records_the_contours(entrepot_construit, demo, tmp_path):
+    from peuplement.protection.registre import Registre
+
+    etude = tmp_path / "etude"
+    shutil.copytree(demo[0] / "referentiels", etude / "referentiels")
+    (etude / "registre").mkdir()
+    ancienne = etude / "exports" / "cartes" / "carte_iris_indicateur_disparu.png"
+    ancienne.parent.mkdir(parents=True)
+    ancienne.write_bytes(b"ancienne carte")
+    con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
+    table = exporter(relations(con), etude / "exports", "Testeur")
+    con.close()
+    fichiers = set(table.column("fichier").to_pylist())
+    assert "cartes/LISEZMOI.txt" in fichiers
+    assert {f for f in fichiers if f.endswith(".png")} == {
+        f.replace(".svg", ".png") for f in fichiers if f.endswith(".svg")
+    }
+    assert not ancienne.exists()  # a map this release did not draw does not stay behind
+    assert not list((etude / "exports").glob(".cartes-*"))  # the drafts are gone
+    entrees = Registre(etude).lire()
+    contours = next(e for e in entrees if e["operation"] == "contours")
+    lus = {f["nom"]: f["sha256"] for f in contours["donnees"]["fichiers"]}
+    from peuplement.cartographie.fonds import _sha256
+
+    assert lus == {
+        p.name: _sha256(p) for p in (etude / "referentiels").iterdir() if p.suffix != ".csv"
+    }
+    export = next(e for e in entrees if e["operation"] == "export")
+    assert {f["nom"] for f in export["donnees"]["fichiers"]} == fichiers
+
+
+def test_a_study_without_contours_exports_and_says_why(entrepot_construit, tmp_path, capfd):
+    etude = tmp_path / "etude"
+    con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
+    table = exporter(relations(con), etude / "exports", None)
+    con.close()
+    fichiers = table.column("fichier").to_pylist()
+    assert any(f.startswith("classeur_cil_") for f in fichiers)
+    assert not any(f.endswith((".png", ".svg")) for f in fichiers)
+    lisezmoi = (etude / "exports" / "cartes" / "LISEZMOI.txt").read_text(encoding="utf-8")
+    assert "aucune carte : aucun fichier de contours" in lisezmoi
+    assert "aucun fichier de contours" in capfd.readouterr().err
+
+
+def test_contour_files_are_checked_against_the_study(publication, fonds, tmp_path):
+    """A shapefile of communes (codes read as numbers), a QPV file of another territory, a
+    file without projection: each is said, none is guessed."""
+    pub, _ = publication
+    con = connecter()
+    con.execute("create table communes (insee_com integer, nom varchar, geom geometry)")
+    for code, contour in fonds.contours["commune"].items():
+        con.execute(
+            "insert into communes values (?, 'x', ST_GeomFromWKB(?))", [int(code), contour.wkb]
+        )
+    con.execute(
+        f"copy communes to '{tmp_path / 'communes_2023.shp'}' "
+        "(format gdal, driver 'ESRI Shapefile', srs 'EPSG:2154')"
+    )
+    con.execute(
+        "copy (select 'QN99999Z' as code_qp, ST_Point(1, 1) as geom) "
+        f"to '{tmp_path / 'qp2024.geojson'}' (format gdal, driver 'GeoJSON')"
+    )
+    con.execute(
+        "copy (select lpad(insee_com::varchar, 5, '0') || '0000' as code_iris, geom "
+        f"from communes) to '{tmp_path / 'iris_sans_projection.shp'}' "
+        "(format gdal, driver 'ESRI Shapefile')"
+    )
+    assert not (tmp_path / "iris_sans_projection.prj").exists()
+    lu = charger_fonds(tmp_path, zones_etude(pub))
+    assert set(lu.contours) == {"commune"} and set(lu.contours["commune"]) == set(
+        fonds.contours["commune"]
+    )
+    (commune,) = [s for s in lu.sources if s.maille == "commune"]
+    assert commune.millesime == 2023 and commune.srid_source == 2154
+    remarques = " | ".join(lu.remarques)
+    nb_qpv = sum(1 for m, _ in pub.zones if m == "qpv")
+    assert f"qp2024.geojson : aucun des {nb_qpv} codes qpv de l'étude ne s'y trouve" in remarques
+    assert "iris_sans_projection.shp : système de coordonnées inconnu" in remarques
+    vide = charger_fonds(tmp_path / "absent", zones_etude(pub))
+    assert vide.absence and "aucun fichier de contours" in vide.absence
