@@ -33,7 +33,8 @@ STATUTS = {"U": "primaire", "M": "secondaire", "S": "publie", "E": "publie", "P"
 @dataclass
 class ResultatTau:
     methode: str
-    secondes: float
+    secondes: float  # wall clock
+    cpu: float  # this process's CPU seconds (τ-Argus runs in process)
     statuts: dict[str, str]  # our cell id -> our status
 
 
@@ -123,14 +124,14 @@ def proteger_tau(
         f'<WRITETABLE> (1,5,SO+,"{travail / "table.tab"}")',
     ]
     (travail / "batch.arb").write_text("\n".join(lignes) + "\n", encoding="utf-8")
-    debut = time.perf_counter()
+    debut, debut_cpu = time.perf_counter(), time.process_time()
     with contextlib.chdir(travail):  # its solvers write their logs in the current directory
         run_batch(travail / "batch.arb")
-    secondes = time.perf_counter() - debut
+    secondes, cpu = time.perf_counter() - debut, time.process_time() - debut_cpu
     statuts: dict[str, str] = {}
     for zone, k, statut in _lire(travail / "table.tab"):
         statuts[id_cellule(zone_de[zone], categorie_de[k])] = STATUTS[statut]
-    return ResultatTau(methode, secondes, statuts)
+    return ResultatTau(methode, secondes, cpu, statuts)
 
 
 def _lire(chemin: Path) -> list[tuple[str, str, str]]:
