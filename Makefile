@@ -22,9 +22,9 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/peuplement demo $(ETUDE_DEMO) --force
-	$(BIN)/peuplement load --etude $(ETUDE_DEMO)
-	$(BIN)/peuplement build --etude $(ETUDE_DEMO)
-	$(BIN)/peuplement register --etude $(ETUDE_DEMO) verify
+	$(BIN)/peuplement charger --etude $(ETUDE_DEMO)
+	$(BIN)/peuplement construire --etude $(ETUDE_DEMO)
+	$(BIN)/peuplement registre verifier --etude $(ETUDE_DEMO)
 	PEUPLEMENT_DB=$(ETUDE_DEMO)/entrepot/peuplement.duckdb $(BIN)/dbt docs generate --static --profiles-dir . --quiet
 	@echo "Exports (classeur de la CIL, restitutions, fichiers ouverts) : $(ETUDE_DEMO)/exports/ ;"
 	@echo "documentation et lignage : ouvrir target/static_index.html dans un navigateur"

@@ -152,7 +152,7 @@ def test_loading_again_adds_nothing(demo):
 
 def test_cli_json_report(demo):
     dossier, _, _ = demo
-    sortie = peuplement("load", "--etude", str(dossier), "--json")
+    sortie = peuplement("charger", "--etude", str(dossier), "--json")
     assert sortie.returncode == 0, sortie.stderr
     rapport = json.loads(sortie.stdout)
     for f in rapport["files"]:

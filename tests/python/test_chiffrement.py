@@ -65,9 +65,9 @@ def test_the_warehouse_is_encrypted_and_holds_no_clear_value(etude_reelle, monke
 
 def test_dbt_builds_the_encrypted_warehouse_without_leaking_key_or_data(etude_reelle):
     env = {"PEUPLEMENT_CLE": CLE}
-    assert peuplement("load", "--etude", str(etude_reelle), env=env).returncode == 0
+    assert peuplement("charger", "--etude", str(etude_reelle), env=env).returncode == 0
     sortie = peuplement(
-        "build", "--etude", str(etude_reelle), "--select", "dict_codes", "staging", env=env
+        "construire", "--etude", str(etude_reelle), "--select", "dict_codes", "staging", env=env
     )
     assert sortie.returncode == 0, sortie.stdout[-3000:]
     source = etude_reelle / "bailleurs" / "X" / "ops.xlsx"
@@ -84,18 +84,18 @@ def test_purge_destroys_verifies_and_attests(etude_reelle):
     from peuplement.protection.registre import Registre
 
     env = {"PEUPLEMENT_CLE": CLE}
-    assert peuplement("load", "--etude", str(etude_reelle), env=env).returncode == 0
+    assert peuplement("charger", "--etude", str(etude_reelle), env=env).returncode == 0
     assert (
         peuplement(
-            "build", "--etude", str(etude_reelle), "--select", "dict_codes", "staging", env=env
+            "construire", "--etude", str(etude_reelle), "--select", "dict_codes", "staging", env=env
         ).returncode
         == 0
     )
     agregat = etude_reelle / "exports" / "indicateurs.csv"
     agregat.write_text("maille;valeur\nepci;42\n", encoding="utf-8")
-    refus = peuplement("purge", "--etude", str(etude_reelle))  # no --yes, no terminal: refused
+    refus = peuplement("purger", "--etude", str(etude_reelle))  # no --oui, no terminal: refused
     assert refus.returncode != 0 and (etude_reelle / "entrepot" / "peuplement.duckdb").exists()
-    sortie = peuplement("purge", "--etude", str(etude_reelle), "--yes")
+    sortie = peuplement("purger", "--etude", str(etude_reelle), "--oui")
     assert sortie.returncode == 0, sortie.stdout + sortie.stderr
     assert "aucun reste" in sortie.stdout
     assert not (etude_reelle / "entrepot" / "peuplement.duckdb").exists()
@@ -119,7 +119,7 @@ def test_age_transmission_leaves_no_clear_value_anywhere(etude_reelle):
     import pyrage
 
     env = {"PEUPLEMENT_CLE": CLE}
-    sortie = peuplement("keys", "init", "--etude", str(etude_reelle), env=env)
+    sortie = peuplement("cles", "creer", "--etude", str(etude_reelle), env=env)
     assert sortie.returncode == 0, sortie.stderr
     destinataire = (etude_reelle / "cles" / "destinataire.txt").read_text().strip()
     assert destinataire.startswith("age1") and destinataire in sortie.stdout
@@ -130,13 +130,13 @@ def test_age_transmission_leaves_no_clear_value_anywhere(etude_reelle):
         pyrage.encrypt(source.read_bytes(), [pyrage.x25519.Recipient.from_str(destinataire)])
     )
     source.unlink()
-    resultat = peuplement("load", "--etude", str(etude_reelle), "--json", env=env)
+    resultat = peuplement("charger", "--etude", str(etude_reelle), "--json", env=env)
     assert resultat.returncode == 0, resultat.stderr
     assert '"rows_loaded": 29' in resultat.stdout
     assert _fichiers_contenant(etude_reelle, SENTINELLE.encode(), set()) == []
-    mauvaise = peuplement("load", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": "autre"})
+    mauvaise = peuplement("charger", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": "autre"})
     assert mauvaise.returncode == 2 and "impossible d'ouvrir l'entrepôt chiffré" in mauvaise.stderr
-    assert peuplement("purge", "--etude", str(etude_reelle), "--yes", env=env).returncode == 0
+    assert peuplement("purger", "--etude", str(etude_reelle), "--oui", env=env).returncode == 0
     assert not (etude_reelle / "cles" / "identite.age").exists() and not chiffre.exists()
     assert [
         e["operation"]
@@ -150,18 +150,18 @@ def test_changing_the_warehouse_key(etude_reelle):
     from peuplement.protection.registre import Registre
 
     assert (
-        peuplement("load", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": CLE}).returncode
+        peuplement("charger", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": CLE}).returncode
         == 0
     )
     assert (
         peuplement(
-            "keys", "init", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": CLE}
+            "cles", "creer", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": CLE}
         ).returncode
         == 0
     )
     nouvelle = "nouvelle-cle-5d2e"
     sortie = peuplement(
-        "keys",
+        "cles",
         "changer",
         "--etude",
         str(etude_reelle),
@@ -178,7 +178,7 @@ def test_changing_the_warehouse_key(etude_reelle):
     assert Registre(etude_reelle).lire()[-1]["operation"] == "changement_cle"
     assert (
         peuplement(
-            "load", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": nouvelle}
+            "charger", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": nouvelle}
         ).returncode
         == 0
     )

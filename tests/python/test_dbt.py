@@ -93,7 +93,7 @@ def test_peuplement_build_runs_dbt_and_records_it(demo, tmp_path):
 
     dossier = tmp_path / "etude"
     shutil.copytree(demo[0], dossier)
-    sortie = peuplement("build", "--etude", str(dossier), "--select", "dict_codes", "staging")
+    sortie = peuplement("construire", "--etude", str(dossier), "--select", "dict_codes", "staging")
     assert sortie.returncode == 0, sortie.stdout[-3000:]
     derniere = Registre(dossier).lire()[-1]
     assert (derniere["operation"], derniere["resultat"]) == ("construction", "reussi")

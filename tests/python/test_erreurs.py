@@ -134,8 +134,8 @@ def test_one_bad_file_loads_nothing_at_all(etude):
 def test_cli_exit_code_and_message(etude):
     (etude / "bailleurs" / "X").mkdir(parents=True)
     (etude / "bailleurs" / "X" / "ops.xlsx").write_bytes(b"not a workbook")
-    sortie = peuplement("load", "--etude", str(etude))
+    sortie = peuplement("charger", "--etude", str(etude))
     assert sortie.returncode == 2
     assert "Erreur :" in sortie.stderr and "bailleurs/X/ops.xlsx" in sortie.stderr
-    sortie = peuplement("load", "--etude", str(etude.parent / "absente"))
+    sortie = peuplement("charger", "--etude", str(etude.parent / "absente"))
     assert sortie.returncode == 2 and "peuplement init" in sortie.stderr

@@ -11,14 +11,14 @@ from peuplement.synthetique.etude_demo import ecrire_etude_demo
 
 def test_init_creates_a_study_and_refuses_to_overwrite_it(tmp_path):
     dossier = tmp_path / "cahc"
-    sortie = peuplement("init", str(dossier), "--epci", "246200364", "--operateur", "A. Nalyste")
+    sortie = peuplement("initialiser", str(dossier), "--epci", "246200364", "--operateur", "A. Nalyste")
     assert sortie.returncode == 0, sortie.stderr
     for sous in ("bailleurs", "referentiels", "entrepot", "exports"):
         assert (dossier / sous).is_dir()
     etude = charger_etude(dossier)
     assert (etude.code_epci, etude.operateur, etude.millesime) == ("246200364", "A. Nalyste", 2022)
     assert etude.effectif_minimum == 11 and etude.taux_reponse_minimum == 0.60
-    again = peuplement("init", str(dossier))
+    again = peuplement("initialiser", str(dossier))
     assert again.returncode == 2 and "existe déjà" in again.stderr
 
 

@@ -209,7 +209,7 @@ def test_peuplement_export_writes_the_study_exports_and_records_them(demo, tmp_p
 
     dossier = tmp_path / "etude"
     shutil.copytree(demo[0], dossier)
-    sortie = peuplement("export", "--etude", str(dossier))
+    sortie = peuplement("exporter", "--etude", str(dossier))
     assert sortie.returncode == 0, sortie.stdout[-3000:]
     assert (
         "classeur de la CIL" in sortie.stdout and "Secret statistique par maille" in sortie.stdout

@@ -42,7 +42,7 @@ def test_creation_and_loads_are_recorded_with_file_hashes(etude):
 def test_a_failed_load_is_recorded_too(etude):
     (etude / "bailleurs" / "X").mkdir(parents=True)
     (etude / "bailleurs" / "X" / "ops.xlsx").write_bytes(b"not a workbook")
-    assert peuplement("load", "--etude", str(etude)).returncode == 2
+    assert peuplement("charger", "--etude", str(etude)).returncode == 2
     derniere = Registre(etude).lire()[-1]
     assert (derniere["operation"], derniere["resultat"]) == ("chargement", "echec")
     assert "fichier illisible" in derniere["message"]
@@ -59,7 +59,7 @@ def test_tampering_is_detected_and_located(etude):
     verification = registre.verifier()
     assert (verification.intact, verification.rupture) == (False, 3)
     assert verification.raison == "contenu modifié après écriture"
-    sortie = peuplement("register", "--etude", str(etude), "verify")
+    sortie = peuplement("registre", "verifier", "--etude", str(etude))
     assert (
         sortie.returncode == 1
         and "Registre altéré" in sortie.stdout
@@ -78,7 +78,7 @@ def test_the_register_never_has_an_anonymous_entry(etude):
 def test_export_to_xlsx_and_csv(etude, tmp_path):
     Registre(etude).ajouter("acces", "Testeur", {"table": "raw.ops_lignes"}, "reussi", "lecture")
     sortie = peuplement(
-        "register", "--etude", str(etude), "export", "--out", str(tmp_path / "r.xlsx")
+        "registre", "exporter", "--etude", str(etude), "--sortie", str(tmp_path / "r.xlsx")
     )
     assert sortie.returncode == 0, sortie.stderr
     feuille = openpyxl.load_workbook(tmp_path / "r.xlsx").active

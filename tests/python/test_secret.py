@@ -60,11 +60,11 @@ def _secret(commande: str, dossier: Path, sortie: Path, *options: str):
     return peuplement(
         "secret",
         commande,
-        "--cells",
+        "--cellules",
         str(dossier / "cellules.csv"),
         "--relations",
         str(dossier / "relations.csv"),
-        "--out",
+        "--sortie",
         str(sortie),
         *options,
     )
@@ -78,7 +78,7 @@ def _lire_csv(chemin):
 def test_tau_argus_manual_audit_intervals(tmp_path):
     ref = _references()["tau_manual_audit_2x2"]
     ecrire_table_2d(ref, tmp_path, set(ref["suppressed"]))
-    sortie = _secret("audit", tmp_path, tmp_path / "audit.csv", "--seuil", "0")
+    sortie = _secret("auditer", tmp_path, tmp_path / "audit.csv", "--seuil", "0")
     assert sortie.returncode == 0, sortie.stdout + sortie.stderr
     intervalles = {
         r["target"]: [float(r["min"]), float(r["max"])] for r in _lire_csv(tmp_path / "audit.csv")
@@ -91,7 +91,7 @@ def test_tau_argus_manual_audit_intervals(tmp_path):
 def test_optimal_suppression_case_of_tau_argus_and_sdctable(tmp_path):
     ref = _references()["checkTauArgus_ex1_OPT_MAN20"]
     ecrire_table_2d(ref, tmp_path, set(ref["primary"]), pourcentage=ref["protection_level_pct"])
-    sortie = _secret("protect", tmp_path, tmp_path / "protege.csv", "--seuil", "0")
+    sortie = _secret("proteger", tmp_path, tmp_path / "protege.csv", "--seuil", "0")
     assert sortie.returncode == 0, sortie.stdout + sortie.stderr
     secondaires = {
         r["cell_id"] for r in _lire_csv(tmp_path / "protege.csv") if r["status"] == "secondaire"
@@ -120,7 +120,7 @@ def test_protection_is_deterministic(tmp_path):
     sorties = []
     for k in range(2):
         sortie = tmp_path / f"protege_{k}.csv"
-        _secret("protect", tmp_path, sortie)
+        _secret("proteger", tmp_path, sortie)
         sorties.append(sortie.read_bytes())
     assert sorties[0] == sorties[1] and sorties[0]
 
@@ -128,7 +128,7 @@ def test_protection_is_deterministic(tmp_path):
 def test_audit_exit_code_flags_an_exposed_release(tmp_path):
     ref = _references()["sdcTable_simpleheuristic_4x4"]
     ecrire_table_2d(ref, tmp_path, set(ref["primary"]))
-    sortie = _secret("audit", tmp_path, tmp_path / "audit.csv", "--seuil", "0")
+    sortie = _secret("auditer", tmp_path, tmp_path / "audit.csv", "--seuil", "0")
     assert sortie.returncode == 1 and "w|b : [47, 47] (exact)" in sortie.stdout
 
 

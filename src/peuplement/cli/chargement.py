@@ -1,4 +1,4 @@
-"""`peuplement load`: load every new file of the study, with a progress bar and the
+"""`peuplement charger`: load every new file of the study, with a progress bar and the
 reconciliation report.
 
 May import: `peuplement.chargement`, `peuplement.etude`, `.affichage_chargement`, `.commun`.
@@ -16,7 +16,7 @@ from ..erreurs import ErreurPeuplement
 from .commun import console, echec, option_etude, option_operateur
 
 
-@click.command()
+@click.command("charger")
 @option_etude
 @option_operateur
 @click.option("--json", "en_json", is_flag=True, help="Affiche le rapprochement en JSON.")

@@ -1,7 +1,7 @@
 """What every command of the `peuplement` CLI shares: the consoles, the French error exit and the
-`--etude` / `--operateur` options.
+`--etude` / `--operateur` options. Importing it makes Click speak French (`.francais`).
 
-May import: `peuplement.erreurs`, click and rich. Imported by every command module of this package.
+May import: `peuplement.erreurs`, `.francais`, click and rich. Imported by every command module.
 """
 
 from __future__ import annotations
@@ -12,6 +12,10 @@ from typing import NoReturn
 
 import click
 from rich.console import Console
+
+from .francais import installer
+
+installer()
 
 console = Console(stderr=True)
 
@@ -27,8 +31,15 @@ def console_large() -> Console:
     return Console(width=max(110, Console().width))
 
 
+AIDE_ETUDE = "Dossier de l'étude."
+
 option_etude = click.option(
-    "--etude", "dossier", required=True, type=click.Path(path_type=Path), help="Dossier de l'étude."
+    "--etude",
+    "dossier",
+    required=True,
+    metavar="DOSSIER",
+    type=click.Path(path_type=Path),
+    help=AIDE_ETUDE,
 )
 option_operateur = click.option(
     "--operateur", default=None, help="Opérateur (par défaut celui d'etude.yml)."

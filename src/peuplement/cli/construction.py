@@ -1,7 +1,8 @@
-"""`peuplement build` and `peuplement export`: dbt build on the study, then the secrecy summary
-and the exports written.
+"""`peuplement construire` and `peuplement exporter`: dbt build on the study with French
+progress by stage, then this build's outcome, the secrecy summary and the exports written.
 
-May import: `peuplement.construction`, `peuplement.etude`, `.affichage_construction`, `.commun`.
+May import: `peuplement.construction`, `peuplement.etude`, `.affichage_construction`, `.commun`,
+`.francais`.
 """
 
 from __future__ import annotations
@@ -12,40 +13,69 @@ from pathlib import Path
 import click
 
 from ..erreurs import ErreurPeuplement
-from .commun import console_large, echec, option_etude, option_operateur
+from .commun import console, console_large, echec, option_etude, option_operateur
+from .francais import OptionFr
+
+option_bavard = click.option(
+    "--verbeux",
+    "--verbose",
+    "bavard",
+    cls=OptionFr,
+    is_flag=True,
+    help="Affiche aussi le journal de dbt au fil de la construction (toujours gardé dans "
+    "<étude>/entrepot/dbt/logs/dbt.log).",
+)
 
 
-@click.command(context_settings={"ignore_unknown_options": True})
+@click.command("construire", context_settings={"ignore_unknown_options": True})
 @option_etude
 @option_operateur
-@click.argument("arguments_dbt", nargs=-1, type=click.UNPROCESSED)
-def build(dossier: Path, operateur: str | None, arguments_dbt: tuple[str, ...]) -> None:
-    """Lance « dbt build » sur l'entrepôt de l'étude et l'inscrit au registre."""
-    construire_et_resumer(dossier, operateur, list(arguments_dbt))
+@option_bavard
+@click.argument("arguments_dbt", nargs=-1, type=click.UNPROCESSED, metavar="[ARGUMENTS_DBT]...")
+def build(
+    dossier: Path, operateur: str | None, bavard: bool, arguments_dbt: tuple[str, ...]
+) -> None:
+    """Lance « dbt build » sur l'entrepôt de l'étude et l'inscrit au registre.
+
+    Les ARGUMENTS_DBT sont passés à dbt (par exemple « --select staging »)."""
+    construire_et_resumer(dossier, operateur, list(arguments_dbt), bavard)
 
 
-@click.command("export")
+@click.command("exporter")
 @option_etude
 @option_operateur
-def exporter_publication(dossier: Path, operateur: str | None) -> None:
+@option_bavard
+def exporter_publication(dossier: Path, operateur: str | None, bavard: bool) -> None:
     """Construit la publication (dbt build complet : tests du secret compris), écrit les exports
     et affiche les fichiers prêts à remettre."""
-    construire_et_resumer(dossier, operateur, [])
+    construire_et_resumer(dossier, operateur, [], bavard)
 
 
-def construire_et_resumer(dossier: Path, operateur: str | None, arguments: list[str]) -> None:
-    """dbt build on the study, then the secrecy summary and the exports written; exits with
-    dbt's code."""
+def construire_et_resumer(
+    dossier: Path, operateur: str | None, arguments: list[str], bavard: bool = False
+) -> None:
+    """dbt build on the study, then this build's outcome; exits with dbt's code (130 when
+    interrupted)."""
     from ..construction.lancement import construire
     from ..etude.configuration import charger_etude
-    from .affichage_construction import afficher_exports, afficher_synthese_secret
+    from .affichage_construction import (
+        SuiviConstruction,
+        afficher_echecs,
+        afficher_exports,
+        afficher_synthese_secret,
+    )
 
     try:
         etude = charger_etude(dossier)
-        code = construire(etude, operateur, arguments)
-        afficher_synthese_secret(etude, console_large())
-        if code == 0:
-            afficher_exports(etude, console_large())
+        with SuiviConstruction(console, bavard) as suivi:
+            construction = construire(etude, operateur, arguments, suivi)
+        sortie = console_large()
+        suivi.bilan(construction, sortie)
+        if not construction.interrompue:
+            afficher_echecs(etude, construction, sortie)
+            afficher_synthese_secret(etude, construction, sortie)
+            if construction.code == 0:
+                afficher_exports(etude, construction, sortie)
     except ErreurPeuplement as exc:
         echec(exc)
-    sys.exit(code)
+    sys.exit(construction.code)

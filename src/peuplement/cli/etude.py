@@ -1,4 +1,4 @@
-"""`peuplement init` (a new study's folder) and `peuplement demo` (a synthetic study).
+"""`peuplement initialiser` (a new study's folder) and `peuplement demo` (a synthetic study).
 
 May import: `peuplement.etude`, `peuplement.synthetique`, `.commun`.
 """
@@ -14,29 +14,36 @@ from ..erreurs import ErreurPeuplement
 from .commun import console, echec
 
 
-@click.command()
+@click.command("initialiser")
 @click.argument("dossier", type=click.Path(path_type=Path))
-@click.option("--etude", "nom", default="Étude de peuplement", help="Nom de l'étude.")
+@click.option("--libelle", default="Étude de peuplement", help="Nom de l'étude.")
 @click.option("--epci", "code_epci", default="000000000", help="SIREN de l'EPCI.")
-@click.option("--libelle-epci", default="EPCI à renseigner")
+@click.option("--libelle-epci", default="EPCI à renseigner", help="Nom de l'EPCI.")
 @click.option("--millesime", default=2022, type=int, help="Année de l'enquête OPS.")
 @click.option("--operateur", default="à renseigner", help="Personne en charge du traitement.")
 @click.option("--fin-convention", default=None, help="Fin de la convention (AAAA-MM-JJ).")
+@click.option("--etude", "ancien_nom", default=None, hidden=True)
 def init(
     dossier: Path,
-    nom: str,
+    libelle: str,
     code_epci: str,
     libelle_epci: str,
     millesime: int,
     operateur: str,
     fin_convention: str | None,
+    ancien_nom: str | None,
 ) -> None:
-    """Crée le dossier d'une nouvelle étude (etude.yml, bailleurs/, referentiels/...)."""
+    """Crée le dossier DOSSIER d'une nouvelle étude (etude.yml, bailleurs/, referentiels/...)."""
     from ..etude.configuration import charger_etude, initialiser_etude
 
+    if ancien_nom is not None:  # the old spelling, where --etude was the study's name
+        raise click.UsageError(
+            "--etude désigne toujours le dossier d'une étude ; ici le dossier est l'argument "
+            f"({dossier}) : donnez le nom de l'étude avec --libelle."
+        )
     try:
         chemin = initialiser_etude(
-            dossier, nom, code_epci, libelle_epci, millesime, operateur, fin=fin_convention
+            dossier, libelle, code_epci, libelle_epci, millesime, operateur, fin=fin_convention
         )
         etude = charger_etude(dossier)
     except ErreurPeuplement as exc:
@@ -45,7 +52,7 @@ def init(
         f"Étude créée : {chemin} (convention jusqu'au {etude.date_limite:%d/%m/%Y} : à vérifier "
         f"dans etude.yml). Déposez les fichiers de chaque bailleur dans "
         f"{dossier}/bailleurs/<CODE>/ et les référentiels dans {dossier}/referentiels/, "
-        f"puis lancez « peuplement load --etude {dossier} »."
+        f"puis lancez « peuplement charger --etude {dossier} »."
     )
 
 

@@ -1,7 +1,7 @@
-"""Data protection commands: `peuplement keys` (transmission and warehouse keys),
-`peuplement register` (the processing register) and `peuplement purge` (end of study).
+"""Data protection commands: `peuplement cles` (transmission and warehouse keys),
+`peuplement registre` (the processing register) and `peuplement purger` (end of study).
 
-May import: `peuplement.protection`, `peuplement.etude`, `.commun`.
+May import: `peuplement.protection`, `peuplement.etude`, `.commun`, `.francais`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,16 @@ import click
 from rich.console import Console
 
 from ..erreurs import ErreurPeuplement
-from .commun import console, echec, option_etude, option_operateur
+from .commun import AIDE_ETUDE, console, echec, option_etude, option_operateur
+from .francais import GroupeFr, OptionFr
 
 
-@click.command()
+@click.command("purger")
 @option_etude
 @option_operateur
-@click.option("--yes", "oui", is_flag=True, help="Répond oui à la confirmation (scripts).")
+@click.option(
+    "--oui", "--yes", "oui", cls=OptionFr, is_flag=True, help="Répond oui à la confirmation."
+)
 def purge(dossier: Path, operateur: str | None, oui: bool) -> None:
     """Fin d'étude : détruit toutes les données personnelles, vérifie et atteste."""
     from ..etude.configuration import charger_etude
@@ -47,12 +50,12 @@ def purge(dossier: Path, operateur: str | None, oui: bool) -> None:
         sys.exit(1)
 
 
-@click.group()
+@click.group("cles", cls=GroupeFr, alias={"init": "creer"})
 def keys() -> None:
     """Clés de l'étude pour la transmission chiffrée des fichiers (format age)."""
 
 
-@keys.command("init")
+@keys.command("creer")
 @option_etude
 @option_operateur
 def keys_init(dossier: Path, operateur: str | None) -> None:
@@ -120,21 +123,47 @@ def keys_changer(dossier: Path, operateur: str | None) -> None:
     )
 
 
-@click.group(invoke_without_command=True)
-@option_etude
-@click.pass_context
-def register(ctx: click.Context, dossier: Path) -> None:
-    """Registre des opérations de traitement : l'affiche (sans sous-commande), le vérifie, l'exporte."""
+option_etude_registre = click.option(
+    "--etude",
+    "dossier",
+    default=None,
+    metavar="DOSSIER",
+    type=click.Path(path_type=Path),
+    help=AIDE_ETUDE,
+)
+
+
+def _registre(ctx: click.Context, dossier: Path | None):
+    """The study's register: `--etude` given to the subcommand, or to the group before it (the
+    older spelling `peuplement registre --etude DIR verifier`)."""
     from ..protection.registre import Registre
 
-    ctx.obj = Registre(dossier)
+    dossier = dossier or (ctx.parent.params.get("dossier") if ctx.parent else None)
+    if dossier is None:
+        option = next(p for p in ctx.command.params if p.name == "dossier")
+        raise click.MissingParameter(ctx=ctx, param=option)
+    return Registre(dossier)
+
+
+@click.group(
+    "registre",
+    cls=GroupeFr,
+    alias={"verify": "verifier", "export": "exporter"},
+    invoke_without_command=True,
+)
+@option_etude_registre
+@click.pass_context
+def register(ctx: click.Context, dossier: Path | None) -> None:
+    """Registre des opérations de traitement : l'affiche (sans sous-commande), le vérifie, l'exporte."""
     if ctx.invoked_subcommand is None:
         from rich.table import Table as TableRich
+
+        registre = _registre(ctx, dossier)
 
         table = TableRich(title=f"Registre des opérations – {dossier}")
         for titre in ("N°", "Date et heure", "Opérateur", "Opération", "Résultat", "Message"):
             table.add_column(titre, overflow="fold")
-        for e in ctx.obj.lire():
+        for e in registre.lire():
             table.add_row(
                 str(e["numero"]),
                 e["horodatage"],
@@ -146,11 +175,12 @@ def register(ctx: click.Context, dossier: Path) -> None:
         Console(width=max(120, Console().width)).print(table)
 
 
-@register.command()
-@click.pass_obj
-def verify(registre) -> None:
+@register.command("verifier")
+@option_etude_registre
+@click.pass_context
+def verify(ctx: click.Context, dossier: Path | None) -> None:
     """Vérifie la chaîne des empreintes ; code 1 et l'entrée fautive si elle est rompue."""
-    verification = registre.verifier()
+    verification = _registre(ctx, dossier).verifier()
     if verification.intact:
         Console().print(
             f"Registre intact : {verification.entrees} entrée(s), chaîne d'empreintes vérifiée."
@@ -164,15 +194,19 @@ def verify(registre) -> None:
     sys.exit(1)
 
 
-@register.command("export")
+@register.command("exporter")
+@option_etude_registre
 @click.option(
+    "--sortie",
     "--out",
     "sortie",
+    cls=OptionFr,
     required=True,
+    metavar="FICHIER",
     type=click.Path(path_type=Path),
     help="Fichier .xlsx ou .csv à écrire.",
 )
-@click.pass_obj
-def exporter_registre(registre, sortie: Path) -> None:
+@click.pass_context
+def exporter_registre(ctx: click.Context, dossier: Path | None, sortie: Path) -> None:
     """Exporte le registre (xlsx ou csv) pour un bailleur ou le délégué à la protection des données."""
-    Console().print(f"Registre exporté : {registre.exporter(sortie)}")
+    Console().print(f"Registre exporté : {_registre(ctx, dossier).exporter(sortie)}")

@@ -1,7 +1,7 @@
-"""`peuplement secret protect` and `peuplement secret audit`: the secrecy engine on a table given
+"""`peuplement secret proteger` and `peuplement secret auditer`: the secrecy engine on a table given
 as CSV files (cells, additive relations), outside any study.
 
-May import: `peuplement.secret`, `.commun`.
+May import: `peuplement.secret`, `.commun`, `.francais`.
 """
 
 from __future__ import annotations
@@ -14,29 +14,37 @@ from rich.console import Console
 
 from ..erreurs import ErreurPeuplement
 from .commun import echec
+from .francais import GroupeFr, OptionFr
 
 
 def _options_table(commande):
-    """The table files and threshold shared by `secret protect` and `secret audit`."""
+    """The table files and threshold shared by `secret proteger` and `secret auditer`."""
     for option in reversed(
         [
             click.option(
+                "--cellules",
                 "--cells",
                 "cellules",
+                cls=OptionFr,
                 required=True,
+                metavar="FICHIER",
                 type=click.Path(exists=True, path_type=Path),
                 help="Fichier des cellules (CSV, voir docs/secret.md).",
             ),
             click.option(
                 "--relations",
                 required=True,
+                metavar="FICHIER",
                 type=click.Path(exists=True, path_type=Path),
                 help="Fichier des relations additives (CSV).",
             ),
             click.option(
+                "--sortie",
                 "--out",
                 "sortie",
+                cls=OptionFr,
                 required=True,
+                metavar="FICHIER",
                 type=click.Path(path_type=Path),
                 help="Fichier écrit (cellules protégées, ou résultat de l'audit).",
             ),
@@ -49,12 +57,12 @@ def _options_table(commande):
     return commande
 
 
-@click.group()
+@click.group(cls=GroupeFr, alias={"protect": "proteger", "audit": "auditer"})
 def secret() -> None:
     """Secret statistique : masquage secondaire et audit d'une table (fichiers CSV)."""
 
 
-@secret.command()
+@secret.command("proteger")
 @_options_table
 def protect(cellules: Path, relations: Path, sortie: Path, seuil: float) -> None:
     """Masque les cellules complémentaires nécessaires, jusqu'à ce que l'audit passe."""
@@ -76,7 +84,7 @@ def protect(cellules: Path, relations: Path, sortie: Path, seuil: float) -> None
     )
 
 
-@secret.command()
+@secret.command("auditer")
 @_options_table
 def audit(cellules: Path, relations: Path, sortie: Path, seuil: float) -> None:
     """Calcule ce qu'un attaquant peut déduire de chaque cellule masquée ; code 1 si exposée."""
