@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeE
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 
-from ..construction.lancement import ETAPES, Construction, Noeud
+from ..construction.lancement import ETAPES, Construction, Noeud, nom_noeud
 from ..etude.configuration import Etude
 from ..etude.entrepot import ouvrir_etude
 
@@ -196,15 +196,15 @@ def afficher_echecs(etude: Etude, construction: Construction, console: Console) 
         con = None
     try:
         for r in construction.echecs:
-            parties = r["unique_id"].split(".")
-            nom = parties[2] if parties[0] == "test" else parties[-1]
-            if r["unique_id"].startswith(("test.", "unit_test.")):
+            parties, nom = r["unique_id"].split("."), nom_noeud(r["unique_id"])
+            if r["unique_id"].startswith(("test.", "unit_test.")) and r["status"] == "fail":
                 _echec_test(con, nom, r, audit_du_jour, console)
             else:
-                console.print(
-                    f"  {nom} : erreur à la construction (message de dbt dans le journal : "
+                quoi = "du test" if parties[0] in ("test", "unit_test") else "du modèle"
+                _ecrire(
+                    console,
+                    f"  {nom} : erreur à l'exécution {quoi} (message de dbt dans le journal : "
                     f"{construction.journal}).",
-                    highlight=False,
                 )
     finally:
         if con is not None:

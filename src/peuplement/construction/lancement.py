@@ -82,12 +82,18 @@ class Construction:
     def reussi(self, nom: str) -> bool:
         """Whether this build ran the model `nom` successfully (its table is this run's)."""
         return any(
-            r["unique_id"].split(".")[-1] == nom and r["status"] == "success"
+            nom_noeud(r["unique_id"]) == nom and r["status"] == "success"
             for r in self.de_genre("model")
         )
 
 
 Suivi = Callable[[str, Noeud | None, str], None]  # (event, node, dbt's text line)
+
+
+def nom_noeud(identifiant: str) -> str:
+    """A node's name from dbt's unique_id (`test.<projet>.<nom>.<hash>`, `model.<projet>.<nom>`)."""
+    parties = identifiant.split(".")
+    return parties[2] if parties[0] == "test" and len(parties) > 2 else parties[-1]
 
 
 def projet_dbt() -> Path:
@@ -283,9 +289,9 @@ def _lire_resultats(chemin: Path) -> list[dict]:
 def _inscrire(etude: Etude, operateur: str, arguments: list[str], c: Construction) -> None:
     """The register entry: true counts and the names of what failed (never a value: dbt's
     messages may quote data, they stay in the study's log)."""
-    modeles = sorted(r["unique_id"].split(".")[-1] for r in c.de_genre("model"))
+    modeles = sorted(nom_noeud(r["unique_id"]) for r in c.de_genre("model"))
     tests = c.de_genre("test", "unit_test")
-    echecs = [{"noeud": r["unique_id"].split(".")[-1], "statut": r["status"]} for r in c.echecs]
+    echecs = [{"noeud": nom_noeud(r["unique_id"]), "statut": r["status"]} for r in c.echecs]
     donnees = {
         "commande": "dbt build " + " ".join(arguments),
         "base": etude.chemin_base.name,
