@@ -121,19 +121,12 @@ def _cpu_enfants() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def comparer(th: TableHierarchique, methodes: list[str], options) -> list[dict]:
-    """Every engine on one table; returns the rows printed (for the summary)."""
-    table = vers_table(th)
-    primaires = sum(c.statut == "primaire" for c in table.cellules.values())
-    print(
-        f"\n== {th.nom} : {th.nb_zones():,} zones, {len(table.cellules):,} cellules, "
-        f"{primaires:,} primaires (1 à 10), {table.cellules['Total/Total'].valeur:,.0f} unités"
-    )
+def _executer(th: TableHierarchique, table: Table, methodes: list[str], options) -> list[tuple]:
+    """Every engine on one table: (name, pattern or None, seconds, CPU seconds, note)."""
     lignes = []
     debut, debut_cpu = time.perf_counter(), time.process_time()
     try:
-        protegee = proteger_publication(table, SEUIL, table.relations)
-        note = ""
+        protegee, note = proteger_publication(table, SEUIL, table.relations), ""
     except ErreurPeuplement as exc:
         protegee, note = None, f"échec : {exc}"
     secondes, cpu = time.perf_counter() - debut, time.process_time() - debut_cpu
@@ -164,15 +157,26 @@ def comparer(th: TableHierarchique, methodes: list[str], options) -> list[dict]:
         )
         note = f"{differentes} primaires différentes des nôtres" if differentes else ""
         lignes.append((nom, avec_statuts(table, tau.statuts), tau.secondes, tau.cpu, note))
+    return lignes
+
+
+def comparer(th: TableHierarchique, methodes: list[str], options) -> list[dict]:
+    """Every engine on one table, printed with ratios; returns the rows (for the summary)."""
+    table = vers_table(th)
+    primaires = sum(c.statut == "primaire" for c in table.cellules.values())
+    print(
+        f"\n== {th.nom} : {th.nb_zones():,} zones, {len(table.cellules):,} cellules, "
+        f"{primaires:,} primaires (1 à 10), {table.cellules['Total/Total'].valeur:,.0f} unités"
+    )
+    lignes = _executer(th, table, methodes, options)
     # the baseline: τ-Argus Modular asked for our requirement (it then passes our audit), else
-    # Modular with the frequency rule's own margin
+    # Modular with the frequency rule's own margin; time ratios in CPU seconds (shared machine)
     modulars = [(n, t, c) for n, t, _, c, _ in lignes if t is not None and "Modular" in n]
     modulars.sort(key=lambda x: "nos niveaux" not in x[0])
     reference = (_secondaires(modulars[0][1]), modulars[0][2]) if modulars else None
     print(
         f"{'méthode':<48} {'secondaires':>11} {'/ MOD':>6} {'secondes':>9} {'CPU s':>7} "
-        f"{'/ MOD':>6}  "
-        "audit de peuplement sur ce masquage"
+        f"{'/ MOD':>6}  audit de peuplement sur ce masquage"
         + (f"  (/ MOD : rapport à « {modulars[0][0]} »)" if modulars else "")
     )
     resultats = []
@@ -188,8 +192,8 @@ def comparer(th: TableHierarchique, methodes: list[str], options) -> list[dict]:
         ratio_t = f"{cpu / reference[1]:.2f}" if reference and reference[1] and cpu else ""
         verdict = "0 cible exposée" if exposees == 0 else f"{exposees} cibles exposées ({motifs})"
         print(
-            f"{nom:<48} {n:>11,} {ratio_n:>6} {secondes:>9.1f} {texte_cpu:>7} {ratio_t:>6}  {verdict}"
-            f" [audit {t_audit:.1f} s]{' ; ' + note if note else ''}"
+            f"{nom:<48} {n:>11,} {ratio_n:>6} {secondes:>9.1f} {texte_cpu:>7} {ratio_t:>6}  "
+            f"{verdict} [audit {t_audit:.1f} s]{' ; ' + note if note else ''}"
         )
         resultats.append(
             {
