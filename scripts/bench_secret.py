@@ -4,12 +4,12 @@
    5 categories, deterministic by seed) and the nested sub-tables of the demo release
    (EPCI -> communes -> IRIS × each partition of the catalogue, all landlords together). On each,
    the same primaries (frequency rule: 1 to 10 units) go to our engine (`proteger_publication`,
-   in process; and `peuplement secret protect`, the file interface, with a time limit) and to
+   in process; and `peuplement secret proteger`, the file interface, with a time limit) and to
    τ-Argus (pytauargus, Modular and Optimal, `FREQ(11,marge)`). Printed: secondaries, seconds,
    ratios to τ-Argus Modular, and our audit's verdict on every pattern (exposed targets by
    reason: `petit` a hidden cell proven below 11, `somme_petite` hidden parts of a relation
    proven to sum below 11, `exact`, `complement_petit`).
-2. The demo release as `peuplement build` makes it: per maille, for `ensemble` and for the
+2. The demo release as `peuplement construire` makes it: per maille, for `ensemble` and for the
    landlords' rows, the share of figures that are not primary which end up published (indicator
    rows and counting cells), secondaries, the outsider audit's verdict (and every audit model
    the build has), time of each secrecy model.
@@ -87,7 +87,7 @@ def _audits_compares(protegee: Table) -> None:
 
 
 def _fichiers(table: Table, dossier: Path, delai: float):
-    """`peuplement secret protect` on the table's CSV files, stopped after `delai` seconds:
+    """`peuplement secret proteger` on the table's CSV files, stopped after `delai` seconds:
     (pattern or None, seconds, CPU seconds or None, note)."""
     cellules, relations, sortie = (dossier / n for n in ("cells.csv", "rel.csv", "out.csv"))
     with open(cellules, "w", newline="", encoding="utf-8") as f:
@@ -101,8 +101,8 @@ def _fichiers(table: Table, dossier: Path, delai: float):
         for r in table.relations:
             for c, k in r.termes:
                 w.writerow([r.id, c, int(k)])
-    commande = [BIN / "peuplement", "secret", "protect", "--cells", cellules]
-    commande += ["--relations", relations, "--out", sortie, "--seuil", str(SEUIL)]
+    commande = [BIN / "peuplement", "secret", "proteger", "--cellules", cellules]
+    commande += ["--relations", relations, "--sortie", sortie, "--seuil", str(SEUIL)]
     debut, debut_cpu = time.perf_counter(), _cpu_enfants()
     try:
         fin = subprocess.run(commande, capture_output=True, text=True, timeout=delai, env=ENV)
@@ -136,7 +136,7 @@ def _executer(th: TableHierarchique, table: Table, methodes: list[str], options)
     if options.delai_fichiers > 0:
         with tempfile.TemporaryDirectory() as tmp:
             lignes.append(
-                ("peuplement secret protect (fichiers)",)
+                ("peuplement secret proteger (fichiers)",)
                 + _fichiers(table, Path(tmp), options.delai_fichiers)
             )
     pourquoi = disponible()
@@ -210,7 +210,7 @@ def comparer(th: TableHierarchique, methodes: list[str], options) -> list[dict]:
     return resultats
 
 
-# -- 2. the demo release, as `peuplement build` makes it --------------------------------------
+# -- 2. the demo release, as `peuplement construire` makes it --------------------------------------
 
 
 def etude_demo(logements: int, dossier: Path) -> tuple[Path, float]:
@@ -218,16 +218,16 @@ def etude_demo(logements: int, dossier: Path) -> tuple[Path, float]:
     etude = dossier / "etude"
     for commande in (
         ["demo", etude, "--logements", str(logements), "--force"],
-        ["load", "--etude", etude],
+        ["charger", "--etude", etude],
     ):
         subprocess.run([BIN / "peuplement", *commande], check=True, env=ENV, capture_output=True)
     debut = time.perf_counter()
     fin = subprocess.run(
-        [BIN / "peuplement", "build", "--etude", etude], env=ENV, capture_output=True, text=True
+        [BIN / "peuplement", "construire", "--etude", etude], env=ENV, capture_output=True, text=True
     )
     secondes = time.perf_counter() - debut
     if fin.returncode != 0:
-        print(f"peuplement build a échoué (code {fin.returncode}) :\n{fin.stdout[-2000:]}")
+        print(f"peuplement construire a échoué (code {fin.returncode}) :\n{fin.stdout[-2000:]}")
     return etude, secondes
 
 
@@ -427,7 +427,7 @@ def publication_demo(etude: Path, secondes_build: float | None) -> None:
         secret = sum(s for m, s in temps if "masquage" in m or "audit" in m)
         print(f"masquage + audits dans dbt build : {secret:.1f} s (objectif : moins de 20 s)")
     if secondes_build is not None:
-        print(f"peuplement build complet : {secondes_build:.0f} s")
+        print(f"peuplement construire complet : {secondes_build:.0f} s")
 
 
 def _synthese(resultats: list[dict]) -> None:
@@ -489,7 +489,7 @@ def main() -> None:
         "--delai-fichiers",
         type=float,
         default=120,
-        help="secondes laissées à `peuplement secret protect` (0 : ne pas le lancer)",
+        help="secondes laissées à `peuplement secret proteger` (0 : ne pas le lancer)",
     )
     parser.add_argument(
         "--audit-exhaustif",
