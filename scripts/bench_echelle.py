@@ -1,7 +1,7 @@
 """Benchmark of scale: synthetic studies of growing size, time and peak memory per stage.
 
 For each size (default 20,000, 100,000 and 250,000 dwellings) a synthetic study is generated,
-loaded (`peuplement load`) and built (`peuplement build`), each in its own process; the build's
+loaded (`peuplement charger`) and built (`peuplement construire`), each in its own process; the
 time is split by stage from dbt's run_results.json (SQL models, secrecy masking, secrecy audits,
 tests, exports). Prints, per size, seconds and peak memory (max RSS of the process and its
 children) per stage and the ratio to the first size; then, with `--lot`, a batch of EPCI-sized
@@ -84,8 +84,8 @@ def une_etude(dossier: Path, logements: int, limite: float, env: dict) -> dict:
     ligne = {"logements": logements}
     for nom, commande in (
         ("generation", [peuplement, "demo", str(dossier), "--logements", str(logements)]),
-        ("chargement", [peuplement, "load", "--etude", str(dossier)]),
-        ("construction", [peuplement, "build", "--etude", str(dossier)]),
+        ("chargement", [peuplement, "charger", "--etude", str(dossier)]),
+        ("construction", [peuplement, "construire", "--etude", str(dossier)]),
     ):
         code, duree, memoire = mesurer(commande, limite, env)
         ligne[nom] = (code, duree, memoire)

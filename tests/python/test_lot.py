@@ -25,11 +25,11 @@ def test_batch_builds_each_study_as_alone_and_reports_failures(tmp_path):
     assert "2 étude(s), 2 à la fois, 1024MB" in texte
     assert "1 étude(s) réussie(s), 1 en échec." in texte
     assert "Traceback" not in texte
-    journal = (lot / "epci_casse" / "journal" / "lot_load.log").read_text(encoding="utf-8")
+    journal = (lot / "epci_casse" / "journal" / "lot_charger.log").read_text(encoding="utf-8")
     assert "Erreur" in journal and "Traceback" not in journal
     assert not (lot / "epci_casse" / "exports").exists()
 
-    for commande in ("load", "build"):
+    for commande in ("charger", "construire"):
         alone = peuplement(commande, "--etude", str(seule))
         assert alone.returncode == 0, alone.stdout[-3000:] + alone.stderr[-3000:]
     for nom in OUVERTS:

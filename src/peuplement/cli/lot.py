@@ -32,7 +32,7 @@ from .commun import console, console_large, echec
 )
 @click.option(
     "--etapes",
-    type=click.Choice(["tout", "load", "build"]),
+    type=click.Choice(["tout", "charger", "construire"]),
     default="tout",
     show_default=True,
     help="« tout » : chargement puis construction ; ou une seule des deux.",
@@ -74,8 +74,8 @@ def lot(dossiers: tuple[Path, ...], travaux: int | None, memoire: str, etapes: s
         durees = {e.nom: f"{e.duree:.0f} s" + ("" if e.code == 0 else " (échec)") for e in r.etapes}
         tableau.add_row(
             r.dossier.name,
-            durees.get("load", "—"),
-            durees.get("build", "—"),
+            durees.get("charger", "—"),
+            durees.get("construire", "—"),
             f"{r.duree:.0f} s",
             "réussie" if r.reussie else r.message,
         )

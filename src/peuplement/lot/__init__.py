@@ -2,7 +2,7 @@
 on one machine (`peuplement lot`).
 
 Each study stays what it is alone: its own folder, warehouse, key, register and exports; a batch
-only runs the ordinary commands (`peuplement load`, `peuplement build`) for each of them in child
+only runs the ordinary commands (`peuplement charger`, `peuplement construire`) for each of them in child
 processes, so a study built in a batch gives the same release as when built alone.
 
 Owns `execution` (finding the studies, running them, the per-study results). May import:

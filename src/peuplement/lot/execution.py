@@ -23,7 +23,7 @@ from pathlib import Path
 from ..erreurs import ErreurConfiguration
 
 FICHIER_ETUDE = "etude.yml"
-ETAPES = ("load", "build")
+ETAPES = ("charger", "construire")
 DOSSIER_JOURNAL = "journal"
 LANCEUR = "from peuplement.cli import main; main()"
 
