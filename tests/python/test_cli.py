@@ -104,3 +104,21 @@ def test_the_register_takes_etude_after_or_before_its_subcommand(etude):
     ancien = peuplement("register", "--etude", str(etude), "verify")
     assert nouveau.returncode == ancien.returncode == 0
     assert nouveau.stdout.startswith("Registre intact") and nouveau.stdout == ancien.stdout
+
+
+def test_the_purge_asks_in_french_and_destroys_nothing_on_no(etude):
+    import subprocess
+
+    from aides import BIN
+
+    fichier = etude / "referentiels" / "rpls_2022.csv"
+    fichier.write_text("identifiant\n1\n", encoding="utf-8")
+    sortie = subprocess.run(
+        [str(BIN / "peuplement"), "purger", "--etude", str(etude)],
+        input="n\n",
+        capture_output=True,
+        text=True,
+    )
+    assert sortie.returncode == 1
+    assert "[o/N]" in sortie.stderr and "Purge annulée : rien n'a été détruit." in sortie.stderr
+    assert fichier.exists()

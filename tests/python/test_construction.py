@@ -161,3 +161,14 @@ def test_a_terminated_build_stops_dbt_and_is_recorded(demo, tmp_path):
     assert commande.returncode == 130
     entree = Registre(dossier).lire()[-1]
     assert (entree["operation"], entree["resultat"]) == ("construction", "interrompu")
+
+
+def test_dbt_stopping_before_any_node_is_said_and_recorded(demo, tmp_path):
+    dossier = _copie(demo, tmp_path)
+    sortie = peuplement("construire", "--etude", str(dossier), "--option-inconnue")
+    assert sortie.returncode != 0
+    assert "dbt s'est arrêté avant de construire quoi que ce soit" in sortie.stdout
+    assert "--option-inconnue" in sortie.stdout  # dbt's own message, quoted
+    entree = Registre(dossier).lire()[-1]
+    assert (entree["operation"], entree["resultat"]) == ("construction", "echec")
+    assert entree["donnees"]["modeles"] == entree["donnees"]["tests"] == 0

@@ -85,7 +85,9 @@ class SuiviConstruction:
                 transient=True,
             )
             self.barre.start()
-            self.tache = self.barre.add_task("Construction", total=None, compte="")
+            self.tache = self.barre.add_task(
+                "Construction : lecture du projet dbt", total=None, compte=""
+            )
         return self
 
     def __exit__(self, *exc) -> None:
@@ -126,7 +128,7 @@ class SuiviConstruction:
                     f"  {libelle_noeud(noeud)}",
                     total=None,
                     estimation=noeud.duree_precedente,
-                    compte="durée estimée" if noeud.duree_precedente else "",
+                    compte=f"≈ {_duree(noeud.duree_precedente)}" if noeud.duree_precedente else "",
                 )
             self.longs[noeud.identifiant] = (tache,)
 
@@ -169,11 +171,13 @@ class SuiviConstruction:
                 )
                 console.print(f"  {libelle} : {detail}", highlight=False)
         if not construction.resultats:
-            console.print(
-                f"dbt s'est arrêté avant de construire quoi que ce soit : voir son journal, "
-                f"{construction.journal}.",
-                highlight=False,
+            _ecrire(
+                console,
+                "dbt s'est arrêté avant de construire quoi que ce soit (journal complet : "
+                f"{construction.journal}). Ses derniers messages d'erreur :",
             )
+            for message in construction.erreurs_dbt or ["(aucun)"]:
+                _ecrire(console, f"  {message}")
 
 
 def _duree(secondes: float) -> str:

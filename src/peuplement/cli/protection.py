@@ -31,10 +31,9 @@ def purge(dossier: Path, operateur: str | None, oui: bool) -> None:
     try:
         etude = charger_etude(dossier)
         fichiers = a_detruire(etude)
-        if not oui and not click.confirm(
+        if not oui and not _confirmer(
             f"Détruire définitivement {len(fichiers)} fichier(s) de {dossier} (fichiers des "
-            "bailleurs, référentiels, entrepôt) ? Les exports et le registre sont conservés.",
-            default=False,
+            "bailleurs, référentiels, entrepôt) ? Les exports et le registre sont conservés."
         ):
             console.print("Purge annulée : rien n'a été détruit.")
             sys.exit(1)
@@ -48,6 +47,14 @@ def purge(dossier: Path, operateur: str | None, oui: bool) -> None:
     )
     if not attestation.verifiee:
         sys.exit(1)
+
+
+def _confirmer(question: str) -> bool:
+    """A French yes/no question, « non » by default (Click's own confirm reads y/N)."""
+    reponse = click.prompt(
+        f"{question} [o/N]", default="n", show_default=False, err=True, type=str
+    )
+    return reponse.strip().lower() in ("o", "oui", "y", "yes")
 
 
 @click.group("cles", cls=GroupeFr, alias={"init": "creer"})

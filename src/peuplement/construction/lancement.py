@@ -71,6 +71,7 @@ class Construction:
     duree: float = 0.0
     resultats: list[dict] = field(default_factory=list)  # run_results.json's results
     journal: Path | None = None
+    erreurs_dbt: list[str] = field(default_factory=list)  # dbt's last error messages (English)
 
     def de_genre(self, *genres: str) -> list[dict]:
         return [r for r in self.resultats if r["unique_id"].split(".")[0] in genres]
@@ -219,6 +220,7 @@ def _lancer(commande: list[str], env: dict, precedentes: dict, suivi: Suivi) -> 
         preexec_fn=_mourir_avec_le_parent if sys.platform.startswith("linux") else None,
     )
     interrompue = False
+    erreurs: list[str] = []
 
     def arreter(signum, _frame) -> None:
         nonlocal interrompue
@@ -229,7 +231,9 @@ def _lancer(commande: list[str], env: dict, precedentes: dict, suivi: Suivi) -> 
     try:
         assert enfant.stdout is not None
         for ligne in enfant.stdout:
-            _evenement(ligne, precedentes, suivi)
+            erreur = _evenement(ligne, precedentes, suivi)
+            if erreur:
+                erreurs[:] = [*erreurs[-4:], erreur]
         code = enfant.wait()
     except KeyboardInterrupt:
         interrompue = True
@@ -240,20 +244,25 @@ def _lancer(commande: list[str], env: dict, precedentes: dict, suivi: Suivi) -> 
             signal.signal(s, ancien)
         if enfant.poll() is None:
             enfant.kill()
-    return Construction(code=code if not interrompue else 130, interrompue=interrompue)
+    return Construction(
+        code=code if not interrompue else 130, interrompue=interrompue, erreurs_dbt=erreurs
+    )
 
 
-def _evenement(ligne: str, precedentes: dict, suivi: Suivi) -> None:
+def _evenement(ligne: str, precedentes: dict, suivi: Suivi) -> str | None:
+    """One line of dbt's output to `suivi`; returns the message when it is an error."""
     try:
         evenement = json.loads(ligne)
         info, donnees = evenement["info"], evenement.get("data", {})
     except (ValueError, KeyError, TypeError):
-        suivi("ligne", None, ANSI.sub("", ligne.rstrip("\n")))  # not an event: dbt crashed?
-        return
-    suivi("ligne", None, ANSI.sub("", info.get("msg", "")))
+        texte = ANSI.sub("", ligne.rstrip("\n"))  # not an event: dbt crashed?
+        suivi("ligne", None, texte)
+        return texte.strip() or None
+    texte = ANSI.sub("", info.get("msg", ""))
+    suivi("ligne", None, texte)
     noeud = donnees.get("node_info")
     if not noeud or "index" not in donnees or info["name"] == "NodeStart":
-        return
+        return texte if info.get("level") == "error" else None
     n = Noeud(
         identifiant=noeud["unique_id"],
         nom=noeud["node_name"],
