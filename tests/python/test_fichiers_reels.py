@@ -277,3 +277,42 @@ def test_referentiel_mapping_must_name_its_section(etude):
     with pytest.raises(ErreurFichier) as exc:
         charger(charger_etude(etude))
     assert 'rpls: {colonnes: {"COMMUNE_DU_LOGEMENT": depcom}}' in str(exc.value)
+
+
+def test_doubled_columns_settled_by_their_data_and_bracketed_notes(etude):
+    """A code column beside its label column, a commune's name beside its INSEE code, headers
+    with a trailing note: no mapping file needed."""
+    ref = etude / "referentiels"
+    with open(ref / "communes.csv", "w", encoding="utf-8", newline="") as f:
+        f.write("\n".join(";".join(r) for r in COMMUNES) + "\n")
+    entete = [
+        "N° logement",
+        "Commune",
+        "Code INSEE",
+        "Occupation (code)",
+        "Occupation (libellé)",
+        "Répondu (1)",
+        "Situation familiale [voir notice]",
+        "Nb occupants : total du ménage",
+    ]
+    lignes = [
+        entete,
+        ["D1", "Carvin", "62215", "1", "Loué", "Oui", "Personne seule", 1],
+        ["D2", "Carvin", "62215", "2", "Vacant", None, None, None],
+        ["D3", "Oignies", "62637", "4", None, None, None, None],
+    ]
+    ecrire(etude, "D", "ops.xlsx", lignes)
+    r = charger(charger_etude(etude)).fichiers[-1]
+    assert (r.rows_loaded, r.rows_quarantined) == (3, 0)
+    assert r.colonnes_ignorees == ["Commune", "Occupation (libellé)"]
+    assert r.message == (
+        "« Code INSEE » retenue plutôt que « Commune » pour commune ; « Occupation (code) » "
+        "retenue plutôt que « Occupation (libellé) » pour occupation"
+    )
+    con = base(etude)
+    assert codes(con, "D", "occupation") == ["loue", "vacant", "loue_tiers"]
+    assert con.execute("select commune from raw.ops_lignes order by 1").fetchall() == [
+        ("62215",),
+        ("62215",),
+        ("62637",),
+    ]

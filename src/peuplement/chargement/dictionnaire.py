@@ -170,6 +170,10 @@ def _variable_de(jeu: Jeu, cle: str) -> str | None:
     return None
 
 
+# A header without its trailing bracketed note, or without what follows its first colon.
+_VARIANTES = re.compile(r"^\s*([^:(\[]*?[^\s:(\[])\s*(?:[(\[].*|:.*)$")
+
+
 @dataclass(frozen=True)
 class Correspondance:
     champ: str
@@ -198,7 +202,16 @@ class Dictionnaire:
             self.exact[normaliser_entete(entete)] = champ
 
     def correspondance(self, entete: str) -> Correspondance | None:
-        cle = normaliser_entete(entete)
+        """The field a header names; failing that, the same without a trailing note in
+        brackets (« Occupation (1) », « Surface [m²] ») or what follows a colon."""
+        trouvee = self._correspondance(normaliser_entete(entete))
+        if trouvee is None and self.exact.get(normaliser_entete(entete)) != IGNORER:
+            for variante in _VARIANTES.findall(str(entete))[:1]:
+                if normaliser_entete(variante) != normaliser_entete(entete):
+                    trouvee = self._correspondance(normaliser_entete(variante))
+        return trouvee
+
+    def _correspondance(self, cle: str) -> Correspondance | None:
         if not cle:
             return None
         champ = self.exact.get(cle)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from ..erreurs import ErreurFichier
@@ -19,7 +20,8 @@ class Entete:
     listes: dict[str, list[int]] = field(default_factory=dict)  # list field -> column indexes
     libelles: dict[str, str] = field(default_factory=dict)  # field -> header as written
     ignorees: list[str] = field(default_factory=list)  # headers mapped to no field
-    doublons: list[tuple[str, str, str]] = field(default_factory=list)
+    doublons: list[tuple[str, str, str, int]] = field(default_factory=list)  # (+ column)
+    departages: list[str] = field(default_factory=list)  # doubled columns settled by the data
     hauteur: int = 1  # rows the header spans (2: a merged two-row header ending at index)
 
     @property
@@ -43,7 +45,7 @@ def analyser_ligne(cellules: list, index: int, dico: Dictionnaire) -> Entete:
             rangs.setdefault(corr.champ, []).append((corr.rang, j))
             entete.libelles.setdefault(corr.champ, texte)
         elif corr.champ in entete.colonnes:
-            entete.doublons.append((corr.champ, entete.libelles[corr.champ], texte))
+            entete.doublons.append((corr.champ, entete.libelles[corr.champ], texte, j))
         else:
             entete.colonnes[corr.champ] = j
             entete.libelles[corr.champ] = texte
@@ -93,6 +95,50 @@ def detecter_entete(lignes: list[list], dico: Dictionnaire) -> Entete | None:
     return meilleure
 
 
+_CODE_COMMUNE = re.compile(r"^\d[\dAB]\d{2,3}$")
+
+
+def departager(entete: Entete, donnees: list[list], dico: Dictionnaire) -> None:
+    """Two columns naming one field: keep the one that carries the data when the data say so
+    (the other is empty or identical; for a coded field, both give the same codes and one
+    more of them: a code column beside its label column; for a commune, the one holding INSEE
+    codes beside one holding names). What stays undecided is refused by verifier_entete."""
+
+    def valeurs(j: int) -> list[str | None]:
+        return [en_texte(r[j]) if j < len(r) else None for r in donnees]
+
+    def plus_de_codes(champ: str, v1: list, v2: list) -> bool | None:
+        """True when the first column gives more codes, False the second, None if they
+        disagree somewhere (or the field is not coded)."""
+        if dico.jeu.champ(champ).type != "code":
+            return None
+        import pyarrow as pa
+
+        c1, c2 = (dico.coder(champ, pa.array(v, pa.string())).to_pylist() for v in (v1, v2))
+        if any(a != b for a, b in zip(c1, c2, strict=True) if a and b):
+            return None
+        n1, n2 = sum(map(bool, c1)), sum(map(bool, c2))
+        return None if n1 == n2 else n1 > n2
+
+    restants = []
+    for champ, premier, second, j2 in entete.doublons:
+        v1, v2 = valeurs(entete.colonnes[champ]), valeurs(j2)
+        codes = [all(_CODE_COMMUNE.match(v) for v in vs if v) and any(vs) for vs in (v1, v2)]
+        codes = codes if champ == "commune" else [None, None]
+        mieux = plus_de_codes(champ, v1, v2)
+        if not any(v2) or v1 == v2 or codes == [True, False] or mieux is True:
+            garde, laisse = premier, second
+        elif not any(v1) or codes == [False, True] or mieux is False:
+            garde, laisse = second, premier
+            entete.colonnes[champ], entete.libelles[champ] = j2, second
+        else:
+            restants.append((champ, premier, second, j2))
+            continue
+        entete.ignorees.append(laisse)
+        entete.departages.append(f"« {garde} » retenue plutôt que « {laisse} » pour {champ}")
+    entete.doublons = restants
+
+
 def champs_manquants(entete: Entete, dico: Dictionnaire) -> list[str]:
     return [c.nom for c in dico.jeu.champs if c.colonne_obligatoire and c.nom not in entete.champs]
 
@@ -113,7 +159,7 @@ def verifier_entete(
         return f"{section}: {{{ligne}}}" if section else ligne
 
     if entete.doublons:
-        champ, premier, second = entete.doublons[0]
+        champ, premier, second, _ = entete.doublons[0]
         raise ErreurFichier(
             ou,
             f"les colonnes « {premier} » et « {second} » correspondent toutes deux au champ "

@@ -15,7 +15,7 @@ from ..protection.transmission import dechiffrer, nom_clair
 from .choix_feuille import choisir_feuille
 from .depot import deposer, ecrire_fichier, lot_arrow
 from .dictionnaire import Dictionnaire
-from .entete import verifier_entete
+from .entete import departager, verifier_entete
 from .lecture import lire_fichier
 from .lignes import decouper
 from .livraisons import Livraison
@@ -36,6 +36,7 @@ def charger_fichier(s: Session, livraison: Livraison, chemin: Path, sha: str) ->
     numero_entete = (feuille.numeros or [0] * len(feuille.lignes))[entete.index] or (
         feuille.premiere_ligne + entete.index
     )
+    departager(entete, feuille.lignes[entete.index + 1 :], dico)
     section = livraison.jeu.nom if livraison.bailleur is None else None
     verifier_entete(entete, dico, ou, livraison.fichier_config, numero_entete, section)
     decoupage = decouper(feuille, entete)
@@ -44,6 +45,8 @@ def charger_fichier(s: Session, livraison: Livraison, chemin: Path, sha: str) ->
     deposer(s, lot_arrow(livraison, dico, decoupage), livraison, entete, rel, feuille, sha)
     rapport = rapport_fichier(s, livraison, rel, feuille, sha, decoupage, entete)
     ecrire_fichier(s, livraison, chemin, rel, feuille, sha)
-    if autres:
-        rapport.message = f"feuille(s) sans données ignorée(s) : {', '.join(autres)}"
+    notes = entete.departages + (
+        [f"feuille(s) sans données ignorée(s) : {', '.join(autres)}"] if autres else []
+    )
+    rapport.message = " ; ".join(notes)
     return rapport
