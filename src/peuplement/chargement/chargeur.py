@@ -1,4 +1,4 @@
-"""`peuplement load`: every new file of a study into DuckDB, in one transaction, nothing lost.
+"""`peuplement charger`: every new file of a study into DuckDB, in one transaction, nothing lost.
 
 A delivery is what one source sent for the millésime: the data files of one landlord's folder,
 or the files of one reference dataset. When a delivery's set of files (or its mapping file)

@@ -21,7 +21,7 @@ def sans_progression(_nom: str, _octets: int) -> None:
 
 @dataclass
 class Session:
-    """One `peuplement load`: every write goes through `con`, inside its single transaction."""
+    """One `peuplement charger`: every write goes through `con`, inside its single transaction."""
 
     etude: Etude
     con: duckdb.DuckDBPyConnection

@@ -59,7 +59,7 @@ def anomalies(dossier: Path, operateur: str | None, bailleur: str | None, classe
                 )
             sortie.print(table)
         sortie.print(
-            f"À ajouter dans {s.fichier_config} (puis relancer « peuplement load ») :",
+            f"À ajouter dans {s.fichier_config} (puis relancer « peuplement charger ») :",
             highlight=False,
         )
         click.echo(correspondances(s))
