@@ -15,7 +15,7 @@ def test_dbt_build_passes_on_the_loaded_demo(entrepot_construit):
     mailles = {
         m for (m,) in con.execute("select distinct maille from marts.fct_indicateurs").fetchall()
     }
-    assert mailles == {"epci", "commune", "commune_qpv", "qpv", "iris", "quartier", "residence"}
+    assert mailles == {"epci", "epci_qpv", "commune", "commune_qpv", "qpv", "iris", "quartier", "residence"}
     indicateurs = con.execute("select count(*) from marts.dim_indicateurs").fetchone()[0]
     bailleurs = con.execute(
         "select count(distinct bailleur) from marts.fct_indicateurs"

@@ -11,8 +11,8 @@ import pytest
 from aides import dbt, peuplement
 from openpyxl import load_workbook
 
-FEUILLES = ["EPCI", "Communes", "QPV par commune", "QPV", "IRIS", "Quartiers", "Résidences"]
-MAILLES = ["epci", "commune", "commune_qpv", "qpv", "iris", "quartier", "residence"]
+FEUILLES = ["EPCI", "EPCI dans et hors QPV", "Communes", "QPV par commune", "QPV", "IRIS", "Quartiers", "Résidences"]
+MAILLES = ["epci", "epci_qpv", "commune", "commune_qpv", "qpv", "iris", "quartier", "residence"]
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,7 @@ def test_the_demo_release_audits_clean_and_hides_what_it_must(entrepot_construit
     ).fetchone()[0]
     assert secondaires > 0
     mailles = {m for (m,) in con.execute("select maille from marts.fct_secret_synthese").fetchall()}
-    assert mailles == {"epci", "commune", "commune_qpv", "qpv", "iris", "quartier", "residence"}
+    assert mailles == {"epci", "epci_qpv", "commune", "commune_qpv", "qpv", "iris", "quartier", "residence"}
 
 
 def test_an_unsafe_release_fails_the_build_and_skips_the_marts(entrepot_construit, tmp_path):

@@ -74,6 +74,12 @@ select
     case principales.maille
         when 'epci' then parametres.libelle_epci
         when 'commune' then communes.libelle_commune
+        when 'epci_qpv'
+            then
+                parametres.libelle_epci || case
+                    when principales.code_zone like '%-hors_qpv' then ' – hors QPV (et logements non situés)'
+                    else ' – en QPV'
+                end
         when 'commune_qpv'
             then
                 coalesce(communes.libelle_commune, principales.code_commune) || case
@@ -86,10 +92,14 @@ select
         when 'quartier' then quartiers.libelle_quartier
         else 'Résidence ' || principales.code_zone
     end as libelle,
-    case when principales.maille <> 'epci' then principales.code_commune end as code_commune,
+    case
+        when principales.maille not in ('epci', 'epci_qpv') then principales.code_commune
+    end as code_commune,
     parametres.code_epci,
     case
-        when principales.maille in ('commune_qpv', 'qpv', 'iris', 'residence') and principales.cotes_qpv = 1
+        when
+            principales.maille in ('epci_qpv', 'commune_qpv', 'qpv', 'iris', 'residence')
+            and principales.cotes_qpv = 1
             then principales.cote_qpv
     end as cote_qpv,
     case

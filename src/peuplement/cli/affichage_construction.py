@@ -428,6 +428,7 @@ def afficher_exports(etude: Etude, construction: Construction, console: Console)
     console.print("Exports prêts à remettre (secret vérifié) :")
     for titre, filtre in (
         ("classeur de la CIL", lambda f: f.startswith("classeur_cil_")),
+        ("rapport de la CIL (PDF)", lambda f: f.startswith("rapport_cil_")),
         ("restitutions aux bailleurs", lambda f: f.startswith("restitution_")),
         ("fichiers ouverts", lambda f: f.endswith(".csv")),
     ):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 MAILLES = [  # (maille, sheet name, title)
     ("epci", "EPCI", "Ensemble de l'EPCI"),
+    ("epci_qpv", "EPCI dans et hors QPV", "L'EPCI dans et hors QPV"),
     ("commune", "Communes", "Communes"),
     ("commune_qpv", "QPV par commune", "Dans et hors QPV, par commune"),
     ("qpv", "QPV", "Quartiers prioritaires (QPV)"),

@@ -12,9 +12,11 @@ from ..cartographie.exports import preparer_cartes
 from ..erreurs import ErreurPeuplement
 from ..protection.registre import Registre
 from .classeur import ENSEMBLE, ecrire_classeur
+from .commentaires import lire_commentaires
 from .donnees import lire
 from .ecriture import ecrire_atomiquement
 from .ouvert import ecrire_cellules, ecrire_indicateurs, ecrire_zones
+from .rapport import ecrire_rapport
 
 
 def dossier_exports() -> Path:
@@ -33,6 +35,10 @@ def noms_fichiers(code_epci: str, millesime: int, bailleurs) -> dict[str, str]:
     return noms
 
 
+def nom_rapport(code_epci: str, millesime: int) -> str:
+    return f"rapport_cil_{code_epci}_{millesime}.pdf"
+
+
 def exporter(relations: dict, dossier: Path, operateur: str | None) -> pa.Table:
     pub = lire(relations)
     if pub.cibles_exposees:  # dbt skips this model when the audit fails; never export anyway
@@ -40,18 +46,22 @@ def exporter(relations: dict, dossier: Path, operateur: str | None) -> pa.Table:
             f"audit du secret en échec ({pub.cibles_exposees} cibles) : rien n'est exporté"
         )
     presents = sorted({b for (_, _, b, _) in pub.cellules if b != ENSEMBLE})
+    etude = dossier.parent
+    commentaires = lire_commentaires(etude)  # a malformed file stops here, before any writing
+    cartes = preparer_cartes(pub, dossier, operateur)  # maps, HTML map, GeoPackage
     ecrivains = {
         nom: (lambda chemin, b=b: ecrire_classeur(chemin, pub, b))
         for b, nom in noms_fichiers(pub.code_epci, pub.millesime, presents).items()
     }
+    ecrivains[nom_rapport(pub.code_epci, pub.millesime)] = lambda chemin: ecrire_rapport(
+        chemin, pub, commentaires, cartes.cartes
+    )
     ecrivains["cellules.csv"] = lambda chemin: ecrire_cellules(pub, chemin)
     ecrivains["zones.csv"] = lambda chemin: ecrire_zones(pub, chemin)
     ecrivains["indicateurs.csv"] = lambda chemin: ecrire_indicateurs(pub, chemin)
-    cartes = preparer_cartes(pub, dossier, operateur)  # maps, HTML map, GeoPackage
     ecrivains.update(cartes.ecrivains)
     fichiers = ecrire_atomiquement(dossier, ecrivains)
     cartes.retirer_anciennes(dossier)
-    etude = dossier.parent
     if (etude / "registre").is_dir():
         Registre(etude).ajouter(
             "export",

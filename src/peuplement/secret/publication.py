@@ -28,6 +28,7 @@ NIVEAUX = {
     "qpv": 2,
     "commune_qpv": 2,
     "commune": 3,
+    "epci_qpv": 3,
     "epci": 4,
 }
 ENSEMBLE = "ensemble"
