@@ -3,17 +3,16 @@ figure compared with the mart; no hidden value printed; the analyst's commentary
 typed; maps slotted in on the theme pages when the study has some."""
 
 import re
-import struct
-import zlib
 
 import duckdb
 import pytest
 from pypdf import PdfReader
 
+from peuplement.cartographie import charger_fonds, dessiner_cartes, zones_etude
 from peuplement.erreurs import ErreurFichier
 from peuplement.exports.commentaires import lire_commentaires
 from peuplement.exports.donnees import lire
-from peuplement.exports.rapport import Carte, ecrire_rapport
+from peuplement.exports.rapport import ecrire_rapport
 
 ESPACES = str.maketrans({"\u202f": " ", "\u00a0": " ", "\n": " "})
 
@@ -152,28 +151,6 @@ def test_no_hidden_value_is_printed(release, rapport):
     assert texte.count(" s ") > 10  # hidden figures show their mark
 
 
-def _png(chemin, largeur=40, hauteur=30):
-    """A small valid PNG (a red square), written by hand: no imaging library needed."""
-    brut = b"".join(b"\x00" + b"\xcc\x22\x22" * largeur for _ in range(hauteur))
-
-    def bloc(nom, donnees):
-        return (
-            struct.pack(">I", len(donnees))
-            + nom
-            + donnees
-            + struct.pack(">I", zlib.crc32(nom + donnees) & 0xFFFFFFFF)
-        )
-
-    entete = struct.pack(">IIBBBBB", largeur, hauteur, 8, 2, 0, 0, 0)
-    chemin.write_bytes(
-        b"\x89PNG\r\n\x1a\n"
-        + bloc(b"IHDR", entete)
-        + bloc(b"IDAT", zlib.compress(brut))
-        + bloc(b"IEND", b"")
-    )
-    return chemin
-
-
 def _publication(base):
     con = duckdb.connect(str(base), read_only=True)
     relations = {
@@ -190,8 +167,40 @@ def _publication(base):
     return lire(relations)
 
 
-def test_commentary_and_maps_find_their_place(release, rapport, tmp_path):
+@pytest.fixture(scope="module")
+def cartes(demo, release, tmp_path_factory):
+    """The demo's maps, drawn from its contours as the export draws them."""
     pub = _publication(release[0])
+    fonds = charger_fonds(demo[0] / "referentiels", zones_etude(pub))
+    return pub, dessiner_cartes(pub, fonds, tmp_path_factory.mktemp("cartes"))
+
+
+def test_the_maps_go_on_their_theme_pages(cartes, tmp_path):
+    pub, dessinees = cartes
+    assert dessinees, "the demo has contours"
+    sortie = tmp_path / "rapport.pdf"
+    ecrire_rapport(sortie, pub, {}, dessinees)
+    pages = _texte(sortie)
+    lecteur = PdfReader(sortie)
+    avec_carte = [k for k, page in enumerate(lecteur.pages) if page.images]
+    assert 4 <= len(avec_carte) <= 6  # one map per theme page at most
+    titres = {c.titre.translate(ESPACES) for c in dessinees}
+    for k in avec_carte:
+        assert "Ensemble de l'EPCI, dans et hors QPV" in pages[k]  # a theme page
+        assert len(lecteur.pages[k].images) == 1
+        assert any(re.sub(r"\s+", " ", t) in pages[k] for t in titres)  # its caption
+    assert "ne comporte pas de carte" not in " ".join(pages)
+
+
+def test_a_study_without_contours_gets_its_report_and_is_told_why(rapport):
+    chemin, pages = rapport  # the export of a study whose referentiels/ has no contour
+    assert "ce rapport ne comporte pas de carte" in " ".join(pages)
+    assert not any(page.images for page in PdfReader(chemin).pages)
+    assert (chemin.parent / "cartes" / "LISEZMOI.txt").is_file()
+
+
+def test_the_commentary_is_printed_as_typed(cartes, tmp_path):
+    pub, _ = cartes
     (tmp_path / "commentaires.md").write_text(
         "# Commentaires\n\n## Synthèse\nLe parc est #concentré* sur $deux communes_ [voir].\n\n"
         "Second paragraphe.\n\n## Emménagés récents\nLes attributions récentes <rajeunissent>.\n",
@@ -202,22 +211,13 @@ def test_commentary_and_maps_find_their_place(release, rapport, tmp_path):
         "synthese": ["Le parc est #concentré* sur $deux communes_ [voir].", "Second paragraphe."],
         "emmenages": ["Les attributions récentes <rajeunissent>."],
     }
-    carte = Carte(
-        "iris", "part_apl", "Ménages aidés au logement par IRIS", _png(tmp_path / "apl.png")
-    )
     sortie = tmp_path / "rapport.pdf"
-    ecrire_rapport(sortie, pub, commentaires, [carte])
+    ecrire_rapport(sortie, pub, commentaires)
     pages = _texte(sortie)
-    texte = " ".join(pages)
-    assert "Le parc est #concentré* sur $deux communes_ [voir]." in texte  # never markup
-    assert "Les attributions récentes <rajeunissent>." in texte
-    (page_ressources,) = [p for p in pages if "Ressources des ménages Ressources" in p]
-    numero = pages.index(page_ressources)
-    assert "Ménages aidés au logement par IRIS" in page_ressources
-    assert len(PdfReader(sortie).pages[numero].images) == 1
-    assert "ne comporte pas de carte" not in texte
-    # the demo export has no map: it says so once, in the methodology
-    assert "ne comporte pas de carte" in " ".join(rapport[1])
+    (synthese,) = [p for p in pages if "L’essentiel" in p or "L'essentiel" in p]
+    assert "Le parc est #concentré* sur $deux communes_ [voir]. Second paragraphe." in synthese
+    (emmenages,) = [p for p in pages if "Les attributions récentes <rajeunissent>." in p]
+    assert "Emménagés récents" in emmenages and "dans et hors QPV" in emmenages  # its theme
 
 
 @pytest.mark.parametrize(

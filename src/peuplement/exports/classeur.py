@@ -1,18 +1,37 @@
 """The workbooks: the CIL's (all landlords together) and each landlord's restitution, same
-layout. A cover sheet, one sheet per maille in wide format (one row per zone, one column per
-indicator), a methodology sheet, and charts where a reader would rather look than read."""
+layout, made for a reader who opens it without help.
+
+- « Présentation »: what the workbook is, the mandatory mention, the rules of secrecy, the share
+  of figures published per maille, the list of sheets.
+- « Chiffres clés »: every indicator of the EPCI, grouped by theme, for the whole EPCI and its
+  parts in and out of QPV.
+- One sheet per theme (at most 4 zone columns + the theme's indicators): the EPCI reference rows
+  (whole, in QPV, out of QPV) on top, frozen and repeated on every printed page, then every zone
+  of every maille, one maille after the other (a page break between them), a filter on the
+  « Maille » column.
+- « Graphiques »: one chart per theme (its key indicator, EPCI first, then the communes), built
+  from « Données des graphiques » where a hidden figure is an empty cell (a gap, never a false
+  zero) and its category carries the mark: « Carvin (s) ». Axes start at 0 and end just above
+  the largest published value.
+- « Méthodologie »: indicators by label and definition, the rules, the marks.
+
+Labels, never codes, except the zone codes (for joining with other files) and, last on the
+methodology sheet, each indicator's name in the open files."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import struct
+from collections.abc import Sequence
 from pathlib import Path
 
 import xlsxwriter
 
-from .donnees import MAILLES, Indicateur, Publication
+from .donnees import Indicateur, Publication
+from .themes import THEMES, Theme, definition_lecteur, indicateurs_du_theme, sans_theme
 
 ENSEMBLE = "ensemble"
-PAR_PAGE = 11  # indicator columns per printed page (landscape A4), beside the zone columns
 MARQUES = {
     "s": "secret statistique : valeur masquée (moins de 11 unités, part à 0 % ou 100 %, ou "
     "valeur qui permettrait d'en retrouver une autre par différence)",
@@ -21,6 +40,22 @@ MARQUES = {
 MOIS = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
 )
+# maille -> what a row of that maille is, in the « Maille » column (reading order)
+MAILLES_LIGNES = {
+    "commune": "Commune",
+    "commune_qpv": "Commune, dans ou hors QPV",
+    "qpv": "QPV",
+    "iris": "IRIS",
+    "quartier": "Quartier",
+    "residence": "Résidence",
+}
+REFERENCE = (("epci", ""), ("epci_qpv", "-qpv"), ("epci_qpv", "-hors_qpv"))
+COLONNES_ZONE = ["Maille", "Zone", "Commune", "Code"]
+NOTE_HORS_QPV = (
+    "Hors QPV : y compris les quelques logements que le répertoire RPLS ne permet pas de situer."
+)
+FEUILLE_DONNEES = "Données des graphiques"
+UNITES = {"menages": "ménages", "points": "points de %"}  # what a figure counts, in words
 
 
 def _date_longue(d: dt.date) -> str:
@@ -42,27 +77,36 @@ class _Formats:
         self.titre = f(bold=True, font_size=14, font_color="#1F3864")
         self.sous_titre = f(bold=True, font_size=11, font_color="#1F3864")
         self.texte = f(text_wrap=True, valign="top")
+        self.note = f(italic=True, font_size=9, font_color="#595959")
         self.gras = f(bold=True, valign="top")
         self.entete = f(bold=True, text_wrap=True, bg_color="#D9E1F2", border=1, align="center")
+        self.theme = f(bold=True, font_color="#1F3864", bg_color="#EDF1F9", border=1)
         self.code = f(num_format="@", border=1)
-        self.libelle = f(border=1)
-        self.entier = f(num_format="# ##0", border=1)
-        self.pourcentage = f(num_format="0.0%", border=1)
-        self.decimal = f(num_format="0.00", border=1)
-        self.points = f(num_format='+0.0" pts";-0.0" pts";0.0" pts"', border=1)
+        self.libelle = f(border=1, text_wrap=True)
+        nombres = {
+            "entier": "# ##0",
+            "pourcentage": "0.0%",
+            "decimal": "0.00",
+            "points": '+0.0" pts";-0.0" pts";0.0" pts"',
+        }
+        self.nombres = {k: f(num_format=v, border=1) for k, v in nombres.items()}
+        self.ref_libelle = f(border=1, bold=True, bg_color="#FFF2CC", text_wrap=True)
+        self.ref_code = f(num_format="@", border=1, bold=True, bg_color="#FFF2CC")
+        self.ref_nombres = {
+            k: f(num_format=v, border=1, bold=True, bg_color="#FFF2CC") for k, v in nombres.items()
+        }
         self.marque = f(
             align="center", italic=True, font_color="#595959", bg_color="#F2F2F2", border=1
         )
 
 
-def _format_valeur(formats: _Formats, indicateur: Indicateur):
-    return {
-        "effectif": formats.entier,
-        "part": formats.pourcentage,
-        "taux": formats.pourcentage,
-        "moyenne": formats.decimal,
-        "ecart": formats.points,
-    }[indicateur.type]
+TYPES_FORMATS = {
+    "effectif": "entier",
+    "part": "pourcentage",
+    "taux": "pourcentage",
+    "moyenne": "decimal",
+    "ecart": "points",
+}
 
 
 def valeur_affichee(indicateur: Indicateur, cellule) -> float | str | None:
@@ -79,29 +123,52 @@ def valeur_affichee(indicateur: Indicateur, cellule) -> float | str | None:
     return valeur
 
 
-def ecrire_classeur(chemin: Path, pub: Publication, bailleur: str = ENSEMBLE) -> None:
-    """The CIL workbook (`bailleur` = ensemble) or one landlord's restitution."""
+def _ecrire_valeur(ws, r, k, formats, indicateur, cellule, reference=False) -> None:
+    valeur = valeur_affichee(indicateur, cellule)
+    if valeur is None:
+        return
+    if isinstance(valeur, str):
+        ws.write_string(r, k, valeur, formats.marque)
+    else:
+        tous = formats.ref_nombres if reference else formats.nombres
+        ws.write_number(r, k, valeur, tous[TYPES_FORMATS[indicateur.type]])
+
+
+def _mise_en_page(ws, pub: Publication, titre: str, largeur: int = 1) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(largeur, 0)  # fitted to the page width, as many pages down as needed
+    ws.set_header(f'&L&"Arial,Bold"{titre}&R{mention(pub)}')
+    ws.set_footer(f"&L{pub.libelle_epci} – {pub.millesime}&RPage &P / &N")
+
+
+def ecrire_classeur(
+    chemin: Path, pub: Publication, bailleur: str = ENSEMBLE, cartes: Sequence = ()
+) -> None:
+    """The CIL workbook (`bailleur` = ensemble) or one landlord's restitution. `cartes`: maps
+    of the release's figures (objects with maille, indicateur, titre, chemin to a PNG), shown
+    on a « Cartes » sheet of the CIL workbook."""
     wb = xlsxwriter.Workbook(
         str(chemin),
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
     wb.set_properties(
-        {
-            "title": _titre(pub, bailleur),
-            "author": "peuplement",
-            "comments": mention(pub),
-        }
+        {"title": _titre(pub, bailleur), "author": "peuplement", "comments": mention(pub)}
     )
     formats = _Formats(wb)
-    _couverture(wb, formats, pub, bailleur)
-    for maille, nom, titre in MAILLES:
-        zones = sorted(
-            {z for (m, z, b, _) in pub.cellules if m == maille and b == bailleur},
-            key=lambda z: (_tri_zone(pub, maille, z), z),
-        )
-        if zones:
-            _feuille_maille(wb, formats, pub, bailleur, maille, nom, titre, zones)
-    _methodologie(wb, formats, pub)
+    themes = [(t, indicateurs_du_theme(pub, t)) for t in THEMES]
+    autres = sans_theme(pub)
+    if autres:
+        themes.append((Theme("autres", "Autres indicateurs", "Autres", (), (), ""), autres))
+    themes = [(t, i) for t, i in themes if i]
+    _couverture(wb, formats, pub, bailleur, themes)
+    _chiffres_cles(wb, formats, pub, bailleur, themes)
+    for theme, indicateurs in themes:
+        _feuille_theme(wb, formats, pub, bailleur, theme, indicateurs)
+    _graphiques(wb, formats, pub, bailleur, themes)
+    if cartes and bailleur == ENSEMBLE:
+        _cartes(wb, formats, pub, cartes)
+    _methodologie(wb, formats, pub, themes)
     wb.close()
 
 
@@ -111,12 +178,12 @@ def _titre(pub: Publication, bailleur: str) -> str:
     return f"Étude de peuplement – {pub.libelle_epci} – restitution à {pub.bailleurs.get(bailleur, bailleur)}"
 
 
-def _tri_zone(pub: Publication, maille: str, code: str) -> str:
-    zone = pub.zones.get((maille, code))
-    return (zone.commune or "") if zone else ""
+def _hauteur(texte: str, largeur: int) -> int:
+    """Row height (points) for a wrapped text in a column of `largeur` characters."""
+    return 13 * max(1, math.ceil(len(texte) / largeur))
 
 
-def _couverture(wb, formats: _Formats, pub: Publication, bailleur: str) -> None:
+def _couverture(wb, formats: _Formats, pub: Publication, bailleur: str, themes) -> None:
     ws = wb.add_worksheet("Présentation")
     ws.hide_gridlines(2)
     ws.set_column(0, 0, 34)
@@ -131,16 +198,21 @@ def _couverture(wb, formats: _Formats, pub: Publication, bailleur: str) -> None:
     else:
         taux = "nd (non diffusé)"
     couverts = (
-        ", ".join(f"{nom} ({code})" for code, nom in pub.bailleurs.items())
+        ", ".join(pub.bailleurs.values())
         if bailleur == ENSEMBLE
-        else f"{pub.bailleurs.get(bailleur, bailleur)} ({bailleur}) : ses propres logements"
+        else f"{pub.bailleurs.get(bailleur, bailleur)} : ses propres logements"
     )
     auditees = f"{pub.cibles_auditees:,}".replace(",", "\u202f")
     verdict = (
-        f"publication sûre : {auditees} cibles vérifiées par l'audit, aucune retrouvée ni "
-        "encadrée sous le seuil"
+        f"publication sûre : {auditees} valeurs cachées vérifiées par l'audit, aucune "
+        "retrouvée ni encadrée sous le seuil"
         if pub.cibles_exposees == 0
-        else f"{pub.cibles_exposees} cible(s) exposée(s)"
+        else f"{pub.cibles_exposees} valeur(s) cachée(s) exposée(s)"
+    )
+    feuilles = (
+        "« Chiffres clés » (l'EPCI, dans et hors QPV, tous les indicateurs), une feuille par "
+        "thème (" + ", ".join(f"« {t.feuille} »" for t, _ in themes) + ") où chaque zone de "
+        "chaque maille a sa ligne sous celles de l'EPCI, « Graphiques », « Méthodologie »"
     )
     lignes = [
         ("EPCI", f"{pub.libelle_epci} ({pub.code_epci})"),
@@ -149,6 +221,7 @@ def _couverture(wb, formats: _Formats, pub: Publication, bailleur: str) -> None:
         ("Bailleurs", couverts),
         ("Taux de réponse (ensemble de l'EPCI)", taux),
         ("Date de production", _date_longue(dt.date.today())),
+        ("Feuilles", feuilles),
         (
             "Règles de secret appliquées",
             f"aucun résultat sur moins de {pub.seuil} unités ; aucun résultat d'enquête pour une "
@@ -160,140 +233,327 @@ def _couverture(wb, formats: _Formats, pub: Publication, bailleur: str) -> None:
         ("Audit du secret", verdict),
         ("s", MARQUES["s"]),
         ("nd", MARQUES["nd"]),
-        (
-            "Feuilles",
-            "une par maille (EPCI, communes, dans et hors QPV, QPV, IRIS, quartiers, "
-            "résidences), puis la méthodologie",
-        ),
     ]
     for k, (cle, valeur) in enumerate(lignes, start=3):
         ws.write_string(k, 0, cle, formats.gras)
         ws.write_string(k, 1, valeur, formats.texte)
-        ws.set_row(k, 15 * max(1, len(valeur) // 85 + 1))
-    ws.set_landscape()
-    ws.set_paper(9)
+        ws.set_row(k, _hauteur(valeur, 90))
+    r = len(lignes) + 4
+    ws.write_string(r, 0, "Part des chiffres publiés", formats.sous_titre)
+    ws.write_row(r + 1, 0, ["Maille", "Chiffres publiés / chiffres de la maille"], formats.entete)
+    noms = {"epci": "EPCI", "epci_qpv": "EPCI dans et hors QPV", **MAILLES_LIGNES}
+    for k, (maille, nom) in enumerate(noms.items(), start=r + 2):
+        statuts = [
+            c[0] for (m, _, b, _), c in pub.cellules.items() if m == maille and b == bailleur
+        ]
+        if statuts:
+            publies = statuts.count("publie")
+            ws.write_string(k, 0, nom, formats.libelle)
+            ws.write_string(
+                k,
+                1,
+                f"{publies / len(statuts):.0%} ({publies} sur {len(statuts)})".replace(
+                    "%", "\u202f%"
+                ),
+                formats.libelle,
+            )
+    _mise_en_page(ws, pub, "Présentation")
     ws.fit_to_pages(1, 1)
 
 
-def _feuille_maille(wb, formats, pub, bailleur, maille, nom, titre, zones) -> None:
-    ws = wb.add_worksheet(nom)
-    avec_commune = maille not in ("epci", "commune")
-    colonnes_zone = ["Code", "Libellé"] + (["Commune"] if avec_commune else [])
-    indicateurs = pub.indicateurs
-    ws.write_row(0, 0, colonnes_zone + [i.libelle for i in indicateurs], formats.entete)
-    ws.set_row(0, 54)
-    libelles_communes = {z.code: z.libelle for (m, _), z in pub.zones.items() if m == "commune"}
-    for r, code in enumerate(zones, start=1):
+def _colonnes_reference(pub: Publication, bailleur: str) -> list[tuple[str, str, str]]:
+    """(maille, zone, heading) of the EPCI reference: whole, in QPV, out of QPV (when the
+    release has those rows for this landlord)."""
+    titres = {"": "Ensemble de l'EPCI", "-qpv": "En QPV", "-hors_qpv": "Hors QPV*"}
+    colonnes = []
+    for maille, suffixe in REFERENCE:
+        zone = pub.code_epci + suffixe
+        if any(k[:3] == (maille, zone, bailleur) for k in pub.cellules):
+            colonnes.append((maille, zone, titres[suffixe]))
+    return colonnes
+
+
+def _chiffres_cles(wb, formats: _Formats, pub: Publication, bailleur: str, themes) -> None:
+    ws = wb.add_worksheet("Chiffres clés")
+    colonnes = _colonnes_reference(pub, bailleur)
+    ws.write_string(0, 0, f"Chiffres clés – {pub.libelle_epci}", formats.titre)
+    ws.write_string(1, 0, mention(pub), formats.sous_titre)
+    ws.write_row(3, 0, ["Indicateur"] + [t for _, _, t in colonnes], formats.entete)
+    ws.set_row(3, 28)
+    r = 4
+    for theme, indicateurs in themes:
+        ws.merge_range(r, 0, r, len(colonnes), theme.titre, formats.theme)
+        r += 1
+        for i in indicateurs:
+            ws.write_string(r, 0, i.libelle, formats.libelle)
+            for k, (maille, zone, _) in enumerate(colonnes, start=1):
+                _ecrire_valeur(
+                    ws, r, k, formats, i, pub.cellules.get((maille, zone, bailleur, i.code))
+                )
+            r += 1
+    if len(colonnes) > 1:
+        ws.write_string(r + 1, 0, "* " + NOTE_HORS_QPV, formats.note)
+    ws.set_column(0, 0, 58)
+    ws.set_column(1, len(colonnes), 16)
+    ws.freeze_panes(4, 1)
+    ws.repeat_rows(3)
+    _mise_en_page(ws, pub, "Chiffres clés")
+
+
+def _zones(pub: Publication, bailleur: str, maille: str) -> list[str]:
+    codes = {z for (m, z, b, _) in pub.cellules if m == maille and b == bailleur}
+    communes = _libelles_communes(pub)
+
+    def cle(code):
         zone = pub.zones.get((maille, code))
-        ws.write_string(r, 0, code, formats.code)
-        ws.write_string(r, 1, zone.libelle if zone and zone.libelle else code, formats.libelle)
-        if avec_commune:
-            commune = zone.commune if zone else None
-            ws.write_string(r, 2, libelles_communes.get(commune, commune or ""), formats.libelle)
-        for k, indicateur in enumerate(indicateurs, start=len(colonnes_zone)):
-            valeur = valeur_affichee(
-                indicateur, pub.cellules.get((maille, code, bailleur, indicateur.code))
-            )
-            if valeur is None:
-                continue
-            if isinstance(valeur, str):
-                ws.write_string(r, k, valeur, formats.marque)
-            else:
-                ws.write_number(r, k, valeur, _format_valeur(formats, indicateur))
-    ws.set_column(0, 0, 12, formats.code)
+        if zone is None:
+            return ("", code, code)
+        return (communes.get(zone.commune, zone.commune or ""), zone.libelle or code, code)
+
+    return sorted(codes, key=cle)
+
+
+def _libelles_communes(pub: Publication) -> dict[str, str]:
+    return {z.code: z.libelle for (m, _), z in pub.zones.items() if m == "commune"}
+
+
+def _feuille_theme(wb, formats, pub, bailleur, theme: Theme, indicateurs) -> None:
+    ws = wb.add_worksheet(theme.feuille)
+    decalage = len(COLONNES_ZONE)
+    derniere_colonne = decalage + len(indicateurs) - 1
+    ws.write_string(0, 0, theme.titre, formats.titre)
+    ws.write_string(1, 0, theme.introduction, formats.note)
+    ws.write_row(2, 0, COLONNES_ZONE + [i.libelle for i in indicateurs], formats.entete)
+    ws.set_row(2, 15 * max(2, max(math.ceil(len(i.libelle) / 14) for i in indicateurs)))
+    communes = _libelles_communes(pub)
+    r = 3
+    for maille, zone, titre in _colonnes_reference(pub, bailleur):
+        libelle = pub.libelle_epci if maille == "epci" else f"EPCI – {titre.lower()}"
+        ws.write_string(r, 0, "EPCI", formats.ref_libelle)
+        ws.write_string(r, 1, libelle, formats.ref_libelle)
+        ws.write_string(r, 2, "", formats.ref_libelle)
+        ws.write_string(r, 3, zone, formats.ref_code)
+        for k, i in enumerate(indicateurs, start=decalage):
+            cellule = pub.cellules.get((maille, zone, bailleur, i.code))
+            _ecrire_valeur(ws, r, k, formats, i, cellule, reference=True)
+        r += 1
+    fin_reference = r - 1
+    sauts = []
+    for maille, nom in MAILLES_LIGNES.items():
+        zones = _zones(pub, bailleur, maille)
+        if not zones:
+            continue
+        sauts.append(r)
+        for code in zones:
+            zone = pub.zones.get((maille, code))
+            commune = zone.commune if zone and maille != "commune" else None
+            ws.write_string(r, 0, nom, formats.libelle)
+            ws.write_string(r, 1, (zone.libelle if zone else None) or code, formats.libelle)
+            ws.write_string(r, 2, communes.get(commune, commune or ""), formats.libelle)
+            ws.write_string(r, 3, code, formats.code)
+            for k, i in enumerate(indicateurs, start=decalage):
+                _ecrire_valeur(
+                    ws, r, k, formats, i, pub.cellules.get((maille, code, bailleur, i.code))
+                )
+            r += 1
+    if fin_reference > 3:
+        ws.write_string(r + 1, 0, "Hors QPV (ligne de l'EPCI) : " + NOTE_HORS_QPV, formats.note)
+    ws.set_column(0, 0, 13)
     ws.set_column(1, 1, 30)
-    if avec_commune:
-        ws.set_column(2, 2, 18)
-    ws.set_column(len(colonnes_zone), len(colonnes_zone) + len(indicateurs) - 1, 11)
-    ws.freeze_panes(1, 2)
-    ws.autofilter(0, 0, len(zones), len(colonnes_zone) + len(indicateurs) - 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.repeat_rows(0)
-    ws.repeat_columns(0, 1)
-    ws.fit_to_pages(-(-len(indicateurs) // PAR_PAGE), 0)  # about PAR_PAGE indicators per page
-    ws.set_header(f'&L&"Arial,Bold"{titre}&R{mention(pub)}')
-    ws.set_footer(f"&L{pub.libelle_epci} – {pub.millesime}&RPage &P / &N")
-    _graphiques(wb, ws, pub, maille, nom, zones, len(colonnes_zone))
+    ws.set_column(2, 2, 18)
+    ws.set_column(3, 3, 17)
+    ws.set_column(decalage, derniere_colonne, 12)
+    ws.freeze_panes(fin_reference + 1, 2)
+    ws.autofilter(2, 0, max(r - 1, 3), derniere_colonne)
+    ws.repeat_rows(2, fin_reference)
+    ws.set_h_pagebreaks(sauts[1:])  # each maille starts a page
+    _mise_en_page(ws, pub, theme.titre)
 
 
-def _graphiques(wb, ws, pub, maille, nom, zones, decalage) -> None:
-    """Income distribution by commune, and the poorest households in vs out QPV."""
-    colonne = {i.code: decalage + k for k, i in enumerate(pub.indicateurs)}
-    derniere = len(zones)
-    if maille == "commune":
-        bandes = [i for i in pub.indicateurs if i.partition == "revenu_plafond"]
-        if not bandes:
-            return
-        # side by side, not stacked: a band hidden by secrecy leaves a gap, never a false 100 %
-        graphique = wb.add_chart({"type": "bar"})
-        for i in bandes:
+def _axe_max(valeurs: list[float]) -> float:
+    """The end of an axis starting at 0: a round number just above the largest value."""
+    haut = max(valeurs) * 1.1
+    pas = 10 ** math.floor(math.log10(haut)) if haut > 0 else 1
+    for multiple in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if haut <= multiple * pas:
+            return multiple * pas
+    return 10 * pas
+
+
+def _graphiques(wb, formats: _Formats, pub: Publication, bailleur: str, themes) -> None:
+    """One bar chart per theme: its key indicator for the EPCI and each commune."""
+    ws = wb.add_worksheet("Graphiques")
+    donnees = wb.add_worksheet(FEUILLE_DONNEES)
+    ws.write_string(0, 0, "Graphiques", formats.titre)
+    ws.write_string(
+        1,
+        0,
+        "Une barre par commune, l'EPCI en premier. Une valeur masquée n'a pas de barre : son "
+        "nom porte la marque, par exemple « Carvin (s) ».",
+        formats.note,
+    )
+    donnees.write_string(0, 0, "Zone", formats.entete)
+    donnees.set_column(0, 0, 34)
+    zones = [("epci", pub.code_epci)] + [("commune", c) for c in _zones(pub, bailleur, "commune")]
+    par_code = {i.code: i for _, ind in themes for i in ind}
+    ligne_graphique = 3
+    colonne = 1
+    sauts = []
+    for theme, _ in themes:
+        code = next((c for c in theme.cles if c in par_code), None)
+        if code is None:
+            continue
+        indicateur = par_code[code]
+        donnees.write_string(0, colonne, indicateur.libelle, formats.entete)
+        valeurs = []
+        for r, (maille, zone) in enumerate(zones, start=1):
+            cellule = pub.cellules.get((maille, zone, bailleur, code))
+            valeur = valeur_affichee(indicateur, cellule)
+            libelle = pub.zones[(maille, zone)].libelle if (maille, zone) in pub.zones else zone
+            marque = f" ({valeur})" if isinstance(valeur, str) else ""
+            donnees.write_string(r, 0, libelle, formats.libelle)
+            donnees.write_string(r, colonne, f"{libelle}{marque}", formats.libelle)
+            if isinstance(valeur, (int, float)):
+                donnees.write_number(
+                    r, colonne + 1, valeur, formats.nombres[TYPES_FORMATS[indicateur.type]]
+                )
+                valeurs.append(valeur)
+        donnees.write_string(0, colonne + 1, "valeur", formats.entete)
+        ws.write_string(
+            ligne_graphique - 1, 0, f"{theme.titre} : {indicateur.libelle}", formats.sous_titre
+        )
+        if not valeurs:
+            ws.write_string(
+                ligne_graphique, 0, "Aucune valeur publiée : pas de graphique.", formats.note
+            )
+            ligne_graphique += 4
+        else:
+            graphique = wb.add_chart({"type": "bar"})
             graphique.add_series(
                 {
-                    "name": [nom, 0, colonne[i.code]],
-                    "categories": [nom, 1, 1, derniere, 1],
-                    "values": [nom, 1, colonne[i.code], derniere, colonne[i.code]],
+                    "name": indicateur.libelle,
+                    "categories": [FEUILLE_DONNEES, 1, colonne, len(zones), colonne],
+                    "values": [FEUILLE_DONNEES, 1, colonne + 1, len(zones), colonne + 1],
+                    "fill": {"color": "#4472C4"},
+                    "points": [{"fill": {"color": "#1F3864"}}],  # the EPCI, darker
+                    "data_labels": {"value": True, "num_format": _format_graphique(indicateur)},
+                    "gap": 60,
                 }
             )
-        graphique.set_title({"name": "Ressources des ménages par rapport aux plafonds PLUS"})
-        graphique.set_x_axis({"num_format": "0%"})
-        graphique.set_y_axis({"reverse": True})
-        graphique.set_legend({"position": "bottom"})
-        graphique.show_blanks_as("gap")
-        graphique.set_size({"width": 760, "height": 24 * derniere + 140})
-        ws.insert_chart(derniere + 3, 1, graphique)
-    elif maille == "commune_qpv":
-        codes = [
-            c for c in ("part_revenu_moins_20", "part_apl", "part_monoparentales") if c in colonne
-        ]
-        if not codes:
-            return
-        graphique = wb.add_chart({"type": "bar"})
-        for code in codes:
-            graphique.add_series(
+            graphique.set_title({"none": True})
+            graphique.set_legend({"none": True})
+            graphique.set_x_axis(
                 {
-                    "name": [nom, 0, colonne[code]],
-                    "categories": [nom, 1, 1, derniere, 1],
-                    "values": [nom, 1, colonne[code], derniere, colonne[code]],
+                    "min": min(0, min(valeurs)),
+                    "max": _axe_max(valeurs),
+                    "num_format": _format_graphique(indicateur),
+                    "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
                 }
             )
-        graphique.set_title({"name": "Dans et hors QPV : fragilités des ménages"})
-        graphique.set_x_axis({"num_format": "0%"})
-        graphique.set_y_axis({"reverse": True})
-        graphique.set_legend({"position": "bottom"})
-        graphique.show_blanks_as("gap")
-        graphique.set_size({"width": 760, "height": 22 * derniere + 160})
-        ws.insert_chart(derniere + 3, 1, graphique)
+            graphique.set_y_axis({"reverse": True})
+            graphique.show_blanks_as("gap")
+            hauteur = 22 * len(zones) + 60
+            graphique.set_size({"width": 820, "height": hauteur})
+            ws.insert_chart(ligne_graphique, 0, graphique)
+            ligne_graphique += math.ceil(hauteur / 20) + 3
+        sauts.append(ligne_graphique - 1)
+        colonne += 2
+    ws.set_column(0, 0, 120)
+    ws.set_h_pagebreaks(sauts[:-1])  # never a chart across two pages
+    _mise_en_page(ws, pub, "Graphiques")
+    donnees.set_column(1, colonne, 22)
+    _mise_en_page(donnees, pub, FEUILLE_DONNEES)
 
 
-def _methodologie(wb, formats: _Formats, pub: Publication) -> None:
+def _taille_png(chemin: Path) -> tuple[int, int]:
+    with open(chemin, "rb") as f:
+        entete = f.read(24)
+    return struct.unpack(">II", entete[16:24])
+
+
+def _cartes(wb, formats: _Formats, pub: Publication, cartes: Sequence) -> None:
+    """One map per printed page, scaled to the page, its title above it."""
+    ws = wb.add_worksheet("Cartes")
+    ws.hide_gridlines(2)
+    ws.write_string(0, 0, "Cartes", formats.titre)
+    ws.write_string(
+        1,
+        0,
+        "Chiffres publiés seulement : une zone hachurée en gris est couverte par le secret "
+        "statistique (s) ou non diffusée (nd), jamais comptée comme zéro.",
+        formats.note,
+    )
+    ligne = 3
+    sauts = []
+    for carte in cartes:
+        largeur, hauteur = _taille_png(Path(carte.chemin))
+        echelle = min(1.0, 1000 / largeur, 620 / hauteur)
+        ws.write_string(ligne, 0, carte.titre, formats.sous_titre)
+        ws.insert_image(
+            ligne + 1,
+            0,
+            str(carte.chemin),
+            {"x_scale": echelle, "y_scale": echelle, "object_position": 3},
+        )
+        ligne += 2 + math.ceil(hauteur * echelle / 20)
+        sauts.append(ligne)
+        ligne += 1
+    ws.set_column(0, 0, 140)
+    ws.set_h_pagebreaks(sauts[:-1])  # one map per page
+    _mise_en_page(ws, pub, "Cartes")
+
+
+def _format_graphique(indicateur: Indicateur) -> str:
+    return {
+        "part": "0.0%",
+        "taux": "0.0%",
+        "effectif": "# ##0",
+        "ecart": "+0.0",
+        "moyenne": "0.00",
+    }[indicateur.type]
+
+
+def _methodologie(wb, formats: _Formats, pub: Publication, themes) -> None:
     ws = wb.add_worksheet("Méthodologie")
     ws.write_string(0, 0, "Méthodologie et définitions", formats.titre)
     ws.write_string(1, 0, mention(pub), formats.sous_titre)
-    entetes = ["Code", "Indicateur", "Famille", "Unité", "Type", "Définition"]
+    entetes = ["Thème", "Indicateur", "Définition", "Compté en", "Nom dans les fichiers ouverts"]
     ws.write_row(3, 0, entetes, formats.entete)
-    for r, i in enumerate(pub.indicateurs, start=4):
-        for k, valeur in enumerate([i.code, i.libelle, i.famille, i.unite, i.type, i.definition]):
-            ws.write_string(r, k, valeur or "", formats.texte)
-    r = len(pub.indicateurs) + 6
+    r = 4
+    for theme, indicateurs in themes:
+        for i in indicateurs:
+            definition = definition_lecteur(i)
+            unite = UNITES.get(i.unite, i.unite)
+            for k, valeur in enumerate([theme.titre, i.libelle, definition, unite, i.code]):
+                ws.write_string(r, k, valeur or "", formats.texte)
+            ws.set_row(r, max(_hauteur(definition, 80), _hauteur(i.libelle, 42)))
+            r += 1
+    r += 1
     notes = [
         (
             "Parts et taux",
-            "proportions affichées en pourcentage à une décimale ; effectifs en "
-            "nombre d'unités ; écarts en points de pourcentage.",
+            "proportions affichées en pourcentage à une décimale ; effectifs en nombre "
+            "d'unités ; écarts en points de pourcentage.",
+        ),
+        (
+            "Zones",
+            "l'EPCI, sa partie en QPV et le reste (hors QPV, avec les quelques logements que le "
+            "RPLS ne permet pas de situer), les communes, chaque commune dans et hors QPV, les "
+            "QPV, les IRIS, les quartiers (regroupements d'IRIS) et les résidences.",
         ),
         (
             "Secret statistique",
             f"seuil de {pub.seuil} unités (ménages, logements ou personnes selon "
-            "l'indicateur) ; une zone de moins de 11 logements est entièrement masquée ; une part "
-            "dont le complément est inférieur au seuil est masquée ; une cellule où tous les bailleurs "
-            "sauf un ont de 1 à 10 unités est masquée (bailleur dominant) ; puis les cellules "
-            "nécessaires pour qu'aucune valeur masquée ne puisse être retrouvée ou encadrée sous le "
-            "seuil par différence (masquage secondaire), vérifié par un audit de toute la publication.",
+            f"l'indicateur) ; une zone de moins de {pub.seuil} logements est entièrement "
+            "masquée ; une part dont le complément est inférieur au seuil est masquée ; une "
+            "cellule où tous les bailleurs sauf un ont moins d'unités que le seuil est masquée "
+            "(bailleur dominant) ; puis les cellules nécessaires pour qu'aucune valeur masquée ne "
+            "puisse être retrouvée ou encadrée sous le seuil par différence (masquage "
+            "secondaire), vérifié par un audit de toute la publication.",
         ),
         (
             "Taux de réponse",
-            f"les résultats d'enquête d'une zone dont le taux de réponse est "
+            "les résultats d'enquête d'une zone dont le taux de réponse est "
             f"inférieur à {pub.taux_reponse_minimal:.0%} ne sont pas diffusés (nd).",
         ),
         ("s", MARQUES["s"]),
@@ -301,14 +561,13 @@ def _methodologie(wb, formats: _Formats, pub: Publication) -> None:
     ]
     for k, (cle, texte) in enumerate(notes):
         ws.write_string(r + k, 0, cle, formats.gras)
-        ws.merge_range(r + k, 1, r + k, 5, texte, formats.texte)
-        ws.set_row(r + k, 15 * (len(texte) // 110 + 1))
-    ws.set_column(0, 0, 30)
+        ws.merge_range(r + k, 1, r + k, 4, texte, formats.texte)
+        ws.set_row(r + k, _hauteur(texte, 130))
+    ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 42)
-    ws.set_column(2, 4, 12)
-    ws.set_column(5, 5, 80)
+    ws.set_column(2, 2, 80)
+    ws.set_column(3, 3, 12)
+    ws.set_column(4, 4, 26)
     ws.freeze_panes(4, 0)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
     ws.repeat_rows(3)
+    _mise_en_page(ws, pub, "Méthodologie")

@@ -6,17 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-MAILLES = [  # (maille, sheet name, title)
-    ("epci", "EPCI", "Ensemble de l'EPCI"),
-    ("epci_qpv", "EPCI dans et hors QPV", "L'EPCI dans et hors QPV"),
-    ("commune", "Communes", "Communes"),
-    ("commune_qpv", "QPV par commune", "Dans et hors QPV, par commune"),
-    ("qpv", "QPV", "Quartiers prioritaires (QPV)"),
-    ("iris", "IRIS", "IRIS"),
-    ("quartier", "Quartiers", "Quartiers"),
-    ("residence", "Résidences", "Résidences"),
-]
-
 
 @dataclass
 class Indicateur:

@@ -50,7 +50,7 @@ def exporter(relations: dict, dossier: Path, operateur: str | None) -> pa.Table:
     commentaires = lire_commentaires(etude)  # a malformed file stops here, before any writing
     cartes = preparer_cartes(pub, dossier, operateur)  # maps, HTML map, GeoPackage
     ecrivains = {
-        nom: (lambda chemin, b=b: ecrire_classeur(chemin, pub, b))
+        nom: (lambda chemin, b=b: ecrire_classeur(chemin, pub, b, cartes.cartes))
         for b, nom in noms_fichiers(pub.code_epci, pub.millesime, presents).items()
     }
     ecrivains[nom_rapport(pub.code_epci, pub.millesime)] = lambda chemin: ecrire_rapport(

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -56,16 +56,6 @@ NOMS_MAILLES = {
 MOIS = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
 )
-
-
-@dataclass(frozen=True)
-class Carte:
-    """A map PNG of published figures (written by peuplement.cartographie)."""
-
-    maille: str
-    indicateur: str
-    titre: str
-    chemin: Path
 
 
 def _date(d: dt.date) -> str:
@@ -121,7 +111,8 @@ def _tableau_communes(pub: Publication, indicateurs: list[Indicateur]) -> dict:
     return {"colonnes": ["Commune"] + [i.libelle for i in indicateurs], "lignes": lignes}
 
 
-def _carte(theme: Theme, cartes: list[Carte]) -> Carte | None:
+def _carte(theme: Theme, cartes: Sequence):
+    """The theme's map: its most telling key indicator that has one, at the finest maille."""
     for code in theme.cles:
         for maille in PREFERENCE_CARTES:
             for carte in cartes:
@@ -154,9 +145,7 @@ def _secret(pub: Publication) -> list[dict]:
     return lignes
 
 
-def donnees_rapport(
-    pub: Publication, commentaires: dict[str, list[str]], cartes: list[Carte]
-) -> dict:
+def donnees_rapport(pub: Publication, commentaires: dict[str, list[str]], cartes: Sequence) -> dict:
     """Everything the report prints, as display strings."""
     par_code = {i.code: i for i in pub.indicateurs}
     cles = [par_code[c] for c in CHIFFRES_CLES if c in par_code]
@@ -218,9 +207,11 @@ def ecrire_rapport(
     chemin: Path,
     pub: Publication,
     commentaires: dict[str, list[str]],
-    cartes: list[Carte] = (),
+    cartes: Sequence = (),
 ) -> None:
-    """Compile the report to `chemin` (PDF)."""
+    """Compile the report to `chemin` (PDF). `cartes`: the maps of peuplement.cartographie
+    (objects with maille, indicateur, titre and chemin to a PNG); none, and the report says
+    it has no map."""
     donnees = donnees_rapport(pub, commentaires, list(cartes))
     with tempfile.TemporaryDirectory(prefix="rapport-") as dossier:
         racine = Path(dossier)
