@@ -296,7 +296,7 @@ def _parts_publiees(con) -> list[tuple]:
         group by l.maille, l.ensemble, c.candidates_c, c.publiees_c, c.primaires, c.secondaires
         """
     ).fetchall()
-    ordre = ["epci", "commune", "qpv", "commune_qpv", "quartier", "iris", "residence"]
+    ordre = ["epci", "epci_qpv", "commune", "qpv", "commune_qpv", "quartier", "iris", "residence"]
     return sorted(lignes, key=lambda r: (ordre.index(r[0]) if r[0] in ordre else 99, not r[1]))
 
 
