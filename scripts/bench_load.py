@@ -94,7 +94,7 @@ def main() -> None:
         "(lecture, contrôles, quarantaine, rapprochement)"
     )
     print(f"pandas/openpyxl + DuckDB   : {t_b:7.1f} s, mémoire max {m_b:7.0f} Mo (lecture brute)")
-    print(f"Rapport de vitesse         : {t_b / t_p:.1f}x (objectif ≥ 6x)")
+    print(f"Rapport de vitesse         : {t_b / t_p:.1f}x (objectif ≥ 8x)")
     print(
         f"Mémoire / taille du fichier: {m_p / taille:.0f}x pour peuplement, "
         f"{m_b / taille:.0f}x pour la référence"

@@ -204,11 +204,11 @@ class Dictionnaire:
     def correspondance(self, entete: str) -> Correspondance | None:
         """The field a header names; failing that, the same without a trailing note in
         brackets (« Occupation (1) », « Surface [m²] ») or what follows a colon."""
-        trouvee = self._correspondance(normaliser_entete(entete))
-        if trouvee is None and self.exact.get(normaliser_entete(entete)) != IGNORER:
-            for variante in _VARIANTES.findall(str(entete))[:1]:
-                if normaliser_entete(variante) != normaliser_entete(entete):
-                    trouvee = self._correspondance(normaliser_entete(variante))
+        cle = normaliser_entete(entete)
+        trouvee = self._correspondance(cle)
+        variante = _VARIANTES.match(str(entete))
+        if trouvee is None and variante and self.exact.get(cle) != IGNORER:
+            trouvee = self._correspondance(normaliser_entete(variante.group(1)))
         return trouvee
 
     def _correspondance(self, cle: str) -> Correspondance | None:
