@@ -51,25 +51,23 @@ def sql_nombre(expr: str) -> str:
     return f"try_cast(replace(replace({expr}, ' ', ''), ',', '.') as double)"
 
 
-def _entier_de(nombre: str) -> str:
-    return f"(case when {nombre} = floor({nombre}) then {nombre}::bigint end)"
-
-
 def sql_entier(expr: str) -> str:
     """The integer value of a cell that holds an integer (3, 3.0, '3,0'), NULL otherwise."""
-    return _entier_de(sql_nombre(expr))
+    return f"(case when {sql_nombre(expr)} = floor({sql_nombre(expr)}) then {sql_nombre(expr)}::bigint end)"
 
 
-def sql_date(expr: str, nombre: str | None = None) -> str:
-    """ISO, dd/mm/yyyy, ISO with time, or an Excel serial number (`nombre`: the cell already
-    read as a number, if the caller has it)."""
-    serie = _entier_de(nombre or sql_nombre(expr))
+def sql_decimal(expr: str) -> str:
+    return sql_nombre(expr)
+
+
+def sql_date(expr: str) -> str:
+    """ISO, dd/mm/yyyy, ISO with time, or an Excel serial number."""
     return (
         f"coalesce(try_strptime({expr}, '%Y-%m-%d')::date, "
         f"try_strptime({expr}, '%d/%m/%Y')::date, try_strptime({expr}, '%d-%m-%Y')::date, "
         f"try_strptime({expr}, '%Y-%m-%d %H:%M:%S')::date, "
-        f"case when {serie} between 10000 and 109574 "
-        f"then date '1899-12-30' + {serie}::integer end)"
+        f"case when {sql_entier(expr)} between 10000 and 109574 "
+        f"then date '1899-12-30' + {sql_entier(expr)}::integer end)"
     )
 
 
@@ -79,24 +77,18 @@ def typee(champ: Champ, alias: str = "") -> str | None:
     return f"{alias}{prefixe}{champ.nom}" if prefixe else None
 
 
-def requete_lot(jeu: Jeu, source: str) -> str:
-    """SQL of the batch: the raw text columns, each numeric or date cell read as a number once
-    (x__<field>), and the parsed value of every typed field (the codes of coded fields,
-    c__<field>, are computed by the loader from the value dictionary)."""
-    lus = [c for c in jeu.champs if c.type in ("entier", "decimal", "date")]
-    if not lus:
-        return f"select * from {source}"
-    nombres = ", ".join(f"{sql_nombre(c.nom)} as x__{c.nom}" for c in lus)
-    typees = []
-    for c in lus:
-        nombre = f"x__{c.nom}"
+def colonnes_typees(jeu: Jeu) -> str:
+    """SQL select list adding, once per row, the parsed value of every typed field (the codes of
+    coded fields, c__<field>, are computed by the loader from the value dictionary)."""
+    expressions = []
+    for c in jeu.champs:
         if c.type == "entier":
-            typees.append(f"{_entier_de(nombre)} as {typee(c)}")
+            expressions.append(f"{sql_entier(c.nom)} as {typee(c)}")
         elif c.type == "decimal":
-            typees.append(f"{nombre} as {typee(c)}")
-        else:
-            typees.append(f"{sql_date(c.nom, nombre)} as {typee(c)}")
-    return f"select *, {', '.join(typees)} from (select *, {nombres} from {source})"
+            expressions.append(f"{sql_decimal(c.nom)} as {typee(c)}")
+        elif c.type == "date":
+            expressions.append(f"{sql_date(c.nom)} as {typee(c)}")
+    return ", ".join(expressions)
 
 
 @dataclass

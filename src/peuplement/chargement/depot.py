@@ -19,9 +19,9 @@ from .controles import (
     REJET,
     VIDANTES,
     Contexte,
+    colonnes_typees,
     q,
     requete_anomalies,
-    requete_lot,
 )
 from .dictionnaire import Dictionnaire
 from .entete import Entete
@@ -73,7 +73,7 @@ def deposer(
     con.execute("drop table if exists _lot")
     con.execute("drop table if exists _anomalies")
     con.register("_lot_arrow", lot)
-    con.execute(f"create temp table _lot as {requete_lot(jeu, '_lot_arrow')}")
+    con.execute(f"create temp table _lot as select *, {colonnes_typees(jeu)} from _lot_arrow")
     con.unregister("_lot_arrow")
     rpls = con.execute("select count(*) from raw.rpls_logements").fetchone()[0] > 0
     ctx = Contexte(
