@@ -6,8 +6,11 @@ contour files still exports and says why there is no map."""
 from __future__ import annotations
 
 import copy
+import json
+import os
 import re
 import shutil
+import subprocess
 
 import duckdb
 import pytest
@@ -237,3 +240,155 @@ def test_contour_files_are_checked_against_the_study(publication, fonds, tmp_pat
     assert "iris_sans_projection.shp : système de coordonnées inconnu" in remarques
     vide = charger_fonds(tmp_path / "absent", zones_etude(pub))
     assert vide.absence and "aucun fichier de contours" in vide.absence
+
+
+def _donnees_html(chemin):
+    page = chemin.read_text(encoding="utf-8")
+    (brut,) = re.findall(r'<script id="donnees" type="application/json">(.*?)</script>', page, re.S)
+    return page, json.loads(brut)
+
+
+@pytest.fixture(scope="module")
+def livrables(publication, fonds, tmp_path_factory):
+    from peuplement.cartographie.interactive import ecrire_carte_interactive
+    from peuplement.cartographie.paquet import ecrire_paquet
+
+    dossier = tmp_path_factory.mktemp("livrables")
+    pub, _ = publication
+    ecrire_carte_interactive(dossier / "carte.html", pub, fonds)
+    ecrire_paquet(dossier / "cartographie.gpkg", pub, fonds)
+    return dossier
+
+
+def test_the_html_map_holds_the_published_values_and_nothing_else(publication, livrables):
+    pub, mart = publication
+    page, donnees = _donnees_html(livrables / "carte.html")
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert not re.search(r"<(?:link|img|iframe)\b|<script[^>]+src=", page)  # nothing to fetch
+    assert donnees["mention"] == "Données d'occupation du parc social au 1er janvier 2022"
+    assert set(donnees["mailles"]) == {"iris", "qpv", "commune"}
+    comparees = 0
+    for maille, contenu in donnees["mailles"].items():
+        codes = {f["properties"]["code"] for f in contenu["zones"]["features"]}
+        assert codes == {c for m, c in pub.zones if m == maille}
+        for indicateur, par_zone in contenu["indicateurs"].items():
+            for code, (valeur, texte) in par_zone["valeurs"].items():
+                statut, attendue, _ = mart[(maille, code, indicateur)]
+                if statut == "publie":
+                    assert valeur == attendue and texte, (maille, code, indicateur)
+                else:  # a hidden cell is its mark, with no number beside it
+                    assert valeur == statut and texte == statut
+                comparees += 1
+    assert comparees == sum(
+        len(m["zones"]["features"]) * len(m["indicateurs"]) for m in donnees["mailles"].values()
+    )
+
+
+def test_the_geopackage_holds_the_published_values_one_layer_per_maille(publication, livrables):
+    pub, mart = publication
+    con = connecter()
+    chemin = str(livrables / "cartographie.gpkg")
+    (couches,) = con.execute("select layers from ST_Read_Meta(?)", [chemin]).fetchone()
+    spatiales = {c["name"] for c in couches if c["geometry_fields"]}
+    assert spatiales == {"epci", "commune", "qpv", "iris"}
+    codes_indicateurs = [i.code for i in pub.indicateurs]
+    lues = 0
+    for maille in spatiales:
+        table = (
+            con.execute(
+                "select * exclude (geom), ST_IsValid(geom) as valide from ST_Read(?, layer := ?)",
+                [chemin, maille],
+            )
+            .to_arrow_table()
+            .to_pylist()
+        )
+        assert {r["code_zone"] for r in table} == {c for m, c in pub.zones if m == maille}
+        for ligne in table:
+            assert ligne["valide"]
+            for code in codes_indicateurs:
+                statut, attendue, type_ = mart[(maille, ligne["code_zone"], code)]
+                assert ligne[f"{code}_statut"] == statut
+                if statut == "publie":
+                    assert ligne[code] == pytest.approx(
+                        attendue, abs=0 if type_ == "effectif" else 1e-12
+                    )
+                else:
+                    assert ligne[code] is None
+                lues += 1
+    assert lues > 1000
+    dictionnaire = con.execute("select colonne from ST_Read(?, layer := 'indicateurs')", [chemin])
+    assert [c for (c,) in dictionnaire.fetchall()] == codes_indicateurs
+
+
+def test_hidden_cells_change_no_byte_of_the_html_map_or_the_geopackage(
+    publication, fonds, livrables, tmp_path
+):
+    from peuplement.cartographie.interactive import ecrire_carte_interactive
+    from peuplement.cartographie.paquet import ecrire_paquet
+
+    pub, _ = publication
+    piegee = copy.copy(pub)
+    piegee.cellules = {
+        k: (c if c[0] == "publie" else (c[0], 77_777, 88_888, 0.987654321))
+        for k, c in pub.cellules.items()
+    }
+    ecrire_carte_interactive(tmp_path / "carte.html", piegee, fonds)
+    ecrire_paquet(tmp_path / "cartographie.gpkg", piegee, fonds)
+    for nom in ("carte.html", "cartographie.gpkg"):
+        assert (tmp_path / nom).read_bytes() == (livrables / nom).read_bytes(), nom
+
+
+def _chromium():
+    chemin = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chemin is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium absent : .ci/run doit l'installer")
+        pytest.skip("chromium absent (apt-get install chromium)")
+    return chemin
+
+
+def _navigateur(*options: str) -> subprocess.CompletedProcess:
+    """Headless Chromium with every network path closed: a dead proxy, no name resolution."""
+    return subprocess.run(
+        [
+            _chromium(),
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--proxy-server=127.0.0.1:9",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--window-size=1300,900",
+            "--virtual-time-budget=4000",
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_html_map_renders_offline_in_headless_chromium(publication, livrables, tmp_path):
+    pub, _ = publication
+    _, donnees = _donnees_html(livrables / "carte.html")
+    url = (livrables / "carte.html").as_uri()
+    for maille in ("iris", "qpv"):
+        sortie = _navigateur("--dump-dom", f"{url}#maille={maille}&indicateur=part_apl")
+        assert sortie.returncode == 0, sortie.stderr[-2000:]
+        corps = re.search(r"<body[^>]*>", sortie.stdout).group(0)
+        zones = sum(1 for m, _ in pub.zones if m == maille)
+        assert 'data-pret="oui"' in corps and f'data-zones="{zones}"' in corps, corps
+        # one drawn path per zone, plus the communes' outlines
+        assert sortie.stdout.count('class="leaflet-interactive"') >= zones
+        assert "s : secret statistique" in sortie.stdout or "aucune valeur" not in sortie.stdout
+    capture = tmp_path / "carte.png"
+    sortie = _navigateur(f"--screenshot={capture}", f"{url}#maille=iris&indicateur=part_apl")
+    assert sortie.returncode == 0 and capture.exists(), sortie.stderr[-2000:]
+    with Image.open(capture) as image:
+        pixels = image.convert("RGB").getcolors(maxcolors=1 << 20)
+    couleurs = {"#{:02x}{:02x}{:02x}".format(*rgb): n for n, rgb in pixels}
+    # every class of the legend is painted on screen (well beyond its legend swatch)
+    legende = donnees["mailles"]["iris"]["indicateurs"]["part_apl"]["legende"]
+    assert legende and all(couleurs.get(c.lower(), 0) > 1000 for c, _, n in legende if n), [
+        (c, couleurs.get(c.lower(), 0)) for c, _, n in legende
+    ]

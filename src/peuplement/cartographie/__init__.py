@@ -1,7 +1,9 @@
 """Maps of the published release: the contours of the study's zones read from `referentiels/`
 (`fonds`, with DuckDB's spatial extension loaded from its local file, `spatial`), the classes
-and words of a map (`classes`, `textes`), static choropleths in PNG and SVG (`statique`), a
-GeoPackage writer (`geopackage`) and the maps' place in the export (`exports`).
+and words of a map (`classes`, `textes`), static choropleths in PNG and SVG (`statique`), the
+offline interactive HTML map (`interactive`, Leaflet vendored in `vendor/leaflet/`), the
+GeoPackage of the release (`paquet`, written by `geopackage`) and their place in the export
+(`exports`).
 
 Every value drawn comes from `peuplement.exports.donnees.Publication` (the marts after the
 secrecy gate): a hidden cell gives its mark (`s`, `nd`), never a number.

@@ -1,7 +1,8 @@
 """The maps' place in the export (`exports/publication.py`, after the secrecy gate): read the
-contours, record them in the register, draw every map into a temporary folder, and hand the
-export one writer per file so that the maps are moved into `exports/` with the workbooks, all
-or nothing. Without contours, `exports/cartes/LISEZMOI.txt` says why there is no map."""
+contours, record them in the register, draw every static map into a temporary folder, and hand
+the export one writer per file (static maps in `exports/cartes/`, the interactive HTML map and
+the GeoPackage beside the workbooks) so that they are moved into `exports/` with the workbooks,
+all or nothing. Without contours, `exports/cartes/LISEZMOI.txt` says why there is no map."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from ..exports.donnees import Publication
 from ..protection.registre import Registre
 from . import zones_etude
 from .fonds import Fonds, charger_fonds
+from .interactive import ecrire_carte_interactive, nom_carte_interactive
+from .paquet import ecrire_paquet, nom_geopackage
 from .statique import Carte, dessiner_cartes
 
 DOSSIER = "cartes"
@@ -32,12 +35,18 @@ class Preparation:
 
     def retirer_anciennes(self, dossier_exports: Path) -> None:
         """After the export: remove the maps of a previous export that this one did not draw."""
-        noms = {Path(n).name for n in self.ecrivains if n.startswith(f"{DOSSIER}/")}
-        cartes = Path(dossier_exports) / DOSSIER
-        if cartes.is_dir():
-            for chemin in cartes.iterdir():
-                if chemin.is_file() and chemin.name not in noms:
-                    chemin.unlink()
+        dossier_exports = Path(dossier_exports)
+        anciennes = [
+            *(dossier_exports / DOSSIER).glob("*"),
+            *dossier_exports.glob("carte_interactive_*.html"),
+            *dossier_exports.glob("cartographie_*.gpkg"),
+        ]
+        for chemin in anciennes:
+            if (
+                chemin.is_file()
+                and chemin.relative_to(dossier_exports).as_posix() not in self.ecrivains
+            ):
+                chemin.unlink()
         if self.temporaire is not None:
             self.temporaire.cleanup()
 
@@ -88,9 +97,13 @@ def preparer_cartes(
     if fonds.remarques:
         lignes += ["", "Remarques sur les contours :", *(f"- {r}" for r in fonds.remarques)]
     ecrivains[LISEZMOI] = _texte("\n".join(lignes) + "\n")
-    message = f"Cartes : {len(cartes)} carte(s) dans exports/{DOSSIER}/" + "".join(
-        f" ; {r}" for r in fonds.remarques
-    )
+    html, gpkg = nom_carte_interactive(pub), nom_geopackage(pub)
+    ecrivains[html] = lambda chemin: ecrire_carte_interactive(chemin, pub, fonds)
+    ecrivains[gpkg] = lambda chemin: ecrire_paquet(chemin, pub, fonds)
+    message = (
+        f"Cartes : {len(cartes)} carte(s) dans exports/{DOSSIER}/, carte interactive {html}, "
+        f"GeoPackage {gpkg}"
+    ) + "".join(f" ; {r}" for r in fonds.remarques)
     print(message, file=sys.stderr)
     return Preparation(fonds, cartes, ecrivains, message, temporaire)
 
