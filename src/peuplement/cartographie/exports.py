@@ -7,7 +7,6 @@ all or nothing. Without contours, `exports/cartes/LISEZMOI.txt` says why there i
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +29,6 @@ class Preparation:
     fonds: Fonds
     cartes: list[Carte]  # drawn in `temporaire` (another writer may embed them)
     ecrivains: dict[str, Callable[[Path], None]]  # export file name -> writer
-    message: str  # what the analyst is told
     temporaire: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
 
     def retirer_anciennes(self, dossier_exports: Path) -> None:
@@ -78,9 +76,7 @@ def preparer_cartes(
     _inscrire(etude, fonds, operateur)
     (dossier_exports / DOSSIER).mkdir(parents=True, exist_ok=True)
     if fonds.absence:
-        message = f"Cartes : {fonds.absence}."
-        print(message, file=sys.stderr)
-        return Preparation(fonds, [], {LISEZMOI: _texte(message + "\n")}, message)
+        return Preparation(fonds, [], {LISEZMOI: _texte(f"Cartes : {fonds.absence}.\n")})
     temporaire = tempfile.TemporaryDirectory(prefix=".cartes-", dir=dossier_exports)
     cartes = dessiner_cartes(pub, fonds, Path(temporaire.name))
     ecrivains: dict[str, Callable[[Path], None]] = {
@@ -88,24 +84,21 @@ def preparer_cartes(
         for carte in cartes
         for chemin in carte.chemins.values()
     }
+    html, gpkg = nom_carte_interactive(pub), nom_geopackage(pub)
     lignes = [
         f"Cartes de la publication « {pub.etude} » ({pub.libelle_epci}, {pub.millesime}) :",
         "valeurs publiées seulement, après le secret statistique.",
         "",
-        *(f"- {c.chemin.stem} : {c.titre}" for c in cartes),
+        f"- ../{html} : carte interactive (un fichier à ouvrir dans un navigateur, sans réseau)",
+        f"- ../{gpkg} : GeoPackage de la publication, une couche par maille (QGIS, Magrit)",
+        *(f"- {c.chemin.stem} (.png, .svg) : {c.titre}" for c in cartes),
     ]
     if fonds.remarques:
         lignes += ["", "Remarques sur les contours :", *(f"- {r}" for r in fonds.remarques)]
     ecrivains[LISEZMOI] = _texte("\n".join(lignes) + "\n")
-    html, gpkg = nom_carte_interactive(pub), nom_geopackage(pub)
     ecrivains[html] = lambda chemin: ecrire_carte_interactive(chemin, pub, fonds)
     ecrivains[gpkg] = lambda chemin: ecrire_paquet(chemin, pub, fonds)
-    message = (
-        f"Cartes : {len(cartes)} carte(s) dans exports/{DOSSIER}/, carte interactive {html}, "
-        f"GeoPackage {gpkg}"
-    ) + "".join(f" ; {r}" for r in fonds.remarques)
-    print(message, file=sys.stderr)
-    return Preparation(fonds, cartes, ecrivains, message, temporaire)
+    return Preparation(fonds, cartes, ecrivains, temporaire)
 
 
 def _inscrire(etude: Path, fonds: Fonds, operateur: str | None) -> None:

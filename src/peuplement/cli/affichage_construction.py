@@ -431,6 +431,7 @@ def afficher_exports(etude: Etude, construction: Construction, console: Console)
         ("rapport de la CIL (PDF)", lambda f: f.startswith("rapport_cil_")),
         ("restitutions aux bailleurs", lambda f: f.startswith("restitution_")),
         ("fichiers ouverts", lambda f: f.endswith(".csv")),
+        ("cartes", lambda f: f.endswith((".html", ".gpkg", "LISEZMOI.txt"))),
     ):
         for fichier, chemin in fichiers:
             if filtre(fichier):
