@@ -29,10 +29,29 @@
     ({{ nb_bailleurs_presents }} >= 2 and {{ second_effectif }} < {{ var('secret_seuil') }})
 {%- endmacro %}
 
-{#- Une variable connue de tous (les logements sont publics dans le RPLS) : toujours publiée. -#}
+{#- Les variables connues de tous : `secret_variables_publiques` (les logements, publics dans le
+    RPLS), l'occupation au 1er janvier (`secret_variables_occupation` : loué, vacant, loué à un
+    tiers, enregistrés dans le RPLS) quand `secret_occupation_publique` est vrai, et toute somme
+    `a + b` de variables publiques (les logements occupés). -#}
+{% macro secret_publiques() -%}
+    {%- set publiques = [] -%}
+    {%- for v in var('secret_variables_publiques') %}{% do publiques.append(v) %}{% endfor -%}
+    {%- if var('secret_occupation_publique') | string | lower == 'true' -%}
+        {%- for v in var('secret_variables_occupation') %}{% do publiques.append(v) %}{% endfor -%}
+    {%- endif -%}
+    {%- for v in variables_secret() -%}
+        {%- set termes = v['variable'].split('+') -%}
+        {%- if termes | length > 1 and termes | reject('in', publiques) | list | length == 0 -%}
+            {%- do publiques.append(v['variable']) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(publiques) }}
+{%- endmacro %}
+
+{#- Une variable connue de tous (voir `secret_publiques`) : toujours publiée. -#}
 {% macro secret_variable_publique(code_variable) -%}
     ({{ code_variable }} in (
-    {%- for v in var('secret_variables_publiques') %}'{{ v }}'{{ ", " if not loop.last }}{% endfor -%}
+    {%- for v in secret_publiques() %}'{{ v }}'{{ ", " if not loop.last }}{% endfor -%}
     ))
 {%- endmacro %}
 
@@ -50,5 +69,14 @@
         when 'nd' in ({{ marque_a }}, {{ marque_b }}) then 'nd'
         when 's' in ({{ marque_a }}, {{ marque_b }}) then 's'
         else 'publie'
+    end
+{%- endmacro %}
+
+{#- Pourquoi une ligne faite de deux cellules est `nd` : `non_disponible` (variable que ses
+    bailleurs ne fournissent pas) l'emporte sur `reponse_insuffisante`. -#}
+{% macro secret_motif_nd_combine(motif_a, motif_b) -%}
+    case
+        when 'non_disponible' in ({{ motif_a }}, {{ motif_b }}) then 'non_disponible'
+        else coalesce({{ motif_a }}, {{ motif_b }})
     end
 {%- endmacro %}

@@ -19,6 +19,7 @@
                         'colonne': prefixe ~ i['indicateur'],
                         'enquete': false,
                         'menages': i['unite'] in ['menages', 'logements'],
+                        'unite': i['unite'],
                         'populations': [],
                     }}) -%}
                     {%- do ordre.append(nom) -%}

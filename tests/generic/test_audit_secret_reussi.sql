@@ -2,9 +2,11 @@
     l'attaquant peut établir. Un échec arrête la construction de fct_indicateurs et des exports. -#}
 {% test audit_secret_reussi(model) %}
 select
+    lecteur,
     cible,
     verdict,
-    'Cible ' || cible || ' : ' || case verdict
+    case when lecteur = 'exterieur' then 'Lecteur extérieur' else 'Bailleur ' || lecteur end
+    || ', cible ' || cible || ' : ' || case verdict
         when 'exact' then 'retrouvée exactement'
         when 'petit' then 'prouvée inférieure au seuil'
         when 'somme_petite' then 'somme de cellules masquées prouvée inférieure au seuil'

@@ -17,7 +17,8 @@ catalogue as (
         indicateur,
         famille,
         {{ secret_variable_publique("replace(numerateur, ' ', '')") }}
-        and denominateur is null as publique
+        and (denominateur is null or {{ secret_variable_publique("replace(denominateur, ' ', '')") }})
+            as publique
     from {{ ref('indicateurs') }}
 ),
 

@@ -38,11 +38,13 @@ def test_the_demo_release_audits_clean_and_hides_what_it_must(entrepot_construit
         "and coalesce(numerateur, denominateur, valeur) is not null"
     ).fetchone()[0]
     assert fuites == 0
-    # every small count below 11 in the true values is hidden, unless public (dwellings)
+    # every small count below 11 in the true values is hidden, unless public (dwellings and
+    # their occupancy, from the RPLS)
     petites_publiees = con.execute(
         "select count(*) from marts.fct_indicateurs f join intermediate.int_indicateurs__long v "
         "using (millesime, maille, code_zone, bailleur, indicateur) "
-        "where f.statut = 'publie' and v.numerateur < 11 and f.indicateur <> 'nb_logements'"
+        "where f.statut = 'publie' and v.numerateur < 11 and f.indicateur not in "
+        "('nb_logements', 'part_loues', 'part_vacants', 'part_loues_tiers')"
     ).fetchone()[0]
     assert petites_publiees == 0
     # secondaries exist: primaries alone would be recovered by subtraction
@@ -84,7 +86,8 @@ def test_an_unsafe_release_fails_the_build_and_skips_the_marts(entrepot_construi
         ).fetchone()[0]
         + " limit 1"
     ).fetchone()[0]
-    assert explication.startswith("Cible ") and "l'attaquant établit [" in explication
+    assert explication.startswith(("Lecteur extérieur, cible ", "Bailleur "))
+    assert "l'attaquant établit [" in explication
 
 
 def test_the_rule_test_catches_a_small_count_published(entrepot_construit, tmp_path):
@@ -117,3 +120,37 @@ def test_the_rule_test_catches_a_small_count_published(entrepot_construit, tmp_p
     assert explications[0].startswith(
         f"Zone {maille} {zone}, bailleur {bailleur}, {indicateur} : publiée alors que "
     )
+
+
+def test_a_study_without_employment_columns_builds_and_marks_them_not_available(
+    entrepot_construit, tmp_path
+):
+    """No landlord supplies the employment columns: those indicators are zero everywhere, not
+    secrets. The build passes; their rows are `nd` (`non_disponible`), and no audit target bears
+    on them."""
+    copie = _copie(entrepot_construit, tmp_path)
+    con = duckdb.connect(str(copie))
+    con.execute(
+        "update raw.ops_lignes set nb_emploi_stable = null, nb_emploi_precaire = null, "
+        "nb_chomeurs = null, nb_sans_emploi = null"
+    )
+    con.close()
+    sortie = dbt(["build"], copie, tmp_path)
+    assert sortie.returncode == 0, sortie.stdout[-3000:]
+    con = duckdb.connect(str(copie), read_only=True)
+    marques = con.execute(
+        "select distinct statut, motif_nd from marts.fct_indicateurs "
+        "where indicateur in ('part_menages_sans_emploi_stable', 'part_majeurs_chomeurs')"
+    ).fetchall()
+    assert marques == [("nd", "non_disponible")], marques
+    cibles = con.execute(
+        "select count(*) from intermediate.int_secret__audit where code_variable in "
+        "('sans_emploi_stable', 'activite_connue', 'nb_majeurs_chomeurs', 'nb_majeurs_classes')"
+    ).fetchone()[0]
+    assert cibles == 0
+    # the other indicators are untouched by the missing columns
+    autres = con.execute(
+        "select count(*) from marts.fct_indicateurs where motif_nd = 'non_disponible'"
+        " and indicateur not in ('part_menages_sans_emploi_stable', 'part_majeurs_chomeurs')"
+    ).fetchone()[0]
+    assert autres == 0

@@ -11,5 +11,6 @@ def model(dbt, session):
         dbt.ref("int_secret__statuts"),
         dbt.ref("int_secret__appartenances"),
         dbt.ref("int_secret__identites"),
+        dbt.ref("int_secret__disponibilites"),
         seuil=seuil,
     )

@@ -1,7 +1,8 @@
 -- depends_on: {{ ref('indicateurs') }}
 -- Les cellules publiables : une ligne par (maille, zone, bailleur, variable de comptage), avec
 -- les règles primaires du secret (macros/secret/regles_primaires.sql) et le statut initial :
--- `force` (public : logements du RPLS), `masque_nd` (taux de réponse insuffisant), `primaire`
+-- `force` (public : logements et occupation du RPLS), `masque_nd` (variable non fournie par les
+-- bailleurs de la ligne, ou taux de réponse insuffisant), `primaire`
 -- (sensible) ou `publie`. Le masquage secondaire (int_secret__masquage) part de là. Les lignes
 -- d'un bailleur ne sont publiées qu'aux mailles de `secret_mailles_bailleurs` (les autres ne
 -- font pas partie de la publication : elles coûteraient trop de chiffres de l'ensemble).
@@ -11,6 +12,48 @@
 
 with zones as (
     select * from {{ ref('int_indicateurs__zones') }}
+),
+
+bailleurs_zones as (
+    select distinct
+        appartenances.maille,
+        appartenances.code_zone,
+        cellules.bailleur
+    from {{ ref('int_secret__appartenances') }} as appartenances
+    inner join {{ ref('int_indicateurs__cellules') }} as cellules
+        on appartenances.id_cellule = cellules.id_cellule
+),
+
+disponibilites_zones as (
+    select
+        bailleurs_zones.maille,
+        bailleurs_zones.code_zone,
+        bailleurs_zones.bailleur,
+        disponibilites.code_variable,
+        disponibilites.disponible
+    from bailleurs_zones
+    inner join {{ ref('int_secret__disponibilites') }} as disponibilites
+        on bailleurs_zones.bailleur = disponibilites.bailleur
+),
+
+-- une ligne non disponible : aucun bailleur de la ligne ne fournit la variable
+non_disponibles as (
+    select
+        maille,
+        code_zone,
+        'ensemble' as bailleur,
+        code_variable
+    from disponibilites_zones
+    group by maille, code_zone, code_variable
+    having bool_and(not disponible)
+    union all
+    select
+        maille,
+        code_zone,
+        bailleur,
+        code_variable
+    from disponibilites_zones
+    where not disponible
 ),
 
 longues as (
@@ -71,6 +114,7 @@ regles as (
     select
         longues.*,
         {{ secret_variable_publique('longues.code_variable') }} as publique,
+        non_disponibles.code_variable is not null as non_disponible,
         longues.variable_enquete
         and {{ secret_reponse_insuffisante('longues.repondants_zone', 'longues.occupes_zone') }}
             as reponse_insuffisante,
@@ -93,6 +137,12 @@ regles as (
             and longues.maille = dominance.maille
             and longues.code_zone = dominance.code_zone
             and longues.code_variable = dominance.code_variable
+    left join non_disponibles
+        on
+            longues.maille = non_disponibles.maille
+            and longues.code_zone = non_disponibles.code_zone
+            and longues.bailleur = non_disponibles.bailleur
+            and longues.code_variable = non_disponibles.code_variable
 )
 
 select
@@ -104,13 +154,14 @@ select
     valeur,
     case
         when publique then 'force'
-        when reponse_insuffisante then 'masque_nd'
+        when non_disponible or reponse_insuffisante then 'masque_nd'
         when zone_trop_petite or effectif_faible or complement_faible or bailleur_dominant
             then 'primaire'
         else 'publie'
     end as statut_initial,
     case
         when publique then 'publique'
+        when non_disponible then 'non_disponible'
         when reponse_insuffisante then 'reponse_insuffisante'
         when zone_trop_petite then 'zone_trop_petite'
         when effectif_faible then 'effectif_faible'
@@ -118,7 +169,7 @@ select
         when bailleur_dominant then 'bailleur_dominant'
     end as motif_primaire,
     case
-        when bailleur_dominant and not publique and not reponse_insuffisante
+        when bailleur_dominant and not publique and not non_disponible and not reponse_insuffisante
             then premier_effectif + {{ var('secret_seuil') }}
     end as exigence_haute
 from regles

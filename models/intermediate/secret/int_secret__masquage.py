@@ -11,6 +11,7 @@ def model(dbt, session):
         dbt.ref("int_secret__cellules"),
         dbt.ref("int_secret__appartenances"),
         dbt.ref("int_secret__identites"),
+        dbt.ref("int_secret__disponibilites"),
         seuil=seuil,
         secondaire=secondaire,
     )

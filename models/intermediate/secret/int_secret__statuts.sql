@@ -17,8 +17,12 @@ select
     cellules.valeur,
     cellules.exigence_haute,
     masquage.cellule_modele,
-    masquage.statut,
+    -- une variable non fournie : connue de tous (0) dans le modèle, « nd » dans la publication
     case
+        when cellules.motif_primaire = 'non_disponible' then 'masque_nd' else masquage.statut
+    end as statut,
+    case
+        when cellules.motif_primaire = 'non_disponible' then 'non_disponible'
         when masquage.statut = 'secondaire' then 'secondaire'
         when masquage.statut = cellules.statut_initial then cellules.motif_primaire
         else 'meme_cellule_que_masquee'

@@ -31,7 +31,8 @@ statuts as (
             when statut in ('publie', 'force') then 'publie'
             when statut = 'masque_nd' then 'nd'
             else 's'
-        end as marque
+        end as marque,
+        case when statut = 'masque_nd' then motif end as motif_nd
     from {{ ref('int_secret__statuts') }}
 ),
 
@@ -44,7 +45,8 @@ marques as (
         longues.indicateur,
         {{ secret_marque_combinee(
             'numerateurs.marque', "coalesce(denominateurs.marque, 'publie')"
-        ) }} as statut
+        ) }} as statut,
+        {{ secret_motif_nd_combine('numerateurs.motif_nd', 'denominateurs.motif_nd') }} as motif_nd
     from longues
     inner join catalogue on longues.indicateur = catalogue.indicateur
     inner join statuts as numerateurs
@@ -70,7 +72,8 @@ marques_ecarts as (
         longues.code_zone,
         longues.bailleur,
         longues.indicateur,
-        {{ secret_marque_combinee('parts_a.statut', 'parts_b.statut') }} as statut
+        {{ secret_marque_combinee('parts_a.statut', 'parts_b.statut') }} as statut,
+        {{ secret_motif_nd_combine('parts_a.motif_nd', 'parts_b.motif_nd') }} as motif_nd
     from longues
     inner join catalogue on longues.indicateur = catalogue.indicateur
     inner join marques as parts_a
@@ -106,6 +109,7 @@ select
     longues.unite,
     longues.partition,
     toutes_marques.statut,
+    toutes_marques.motif_nd,
     case when toutes_marques.statut = 'publie' then longues.numerateur end as numerateur,
     case when toutes_marques.statut = 'publie' then longues.denominateur end as denominateur,
     case when toutes_marques.statut = 'publie' then longues.valeur end as valeur

@@ -332,5 +332,6 @@ def _seuils_de_l_etude(etude: Etude, arguments: list[str]) -> list[str]:
     valeurs = {
         "secret_seuil": etude.effectif_minimum,
         "secret_taux_reponse_minimal": etude.taux_reponse_minimum,
+        "secret_occupation_publique": etude.occupation_publique,
     }
     return ["--vars", json.dumps(valeurs)]

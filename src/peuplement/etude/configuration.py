@@ -35,6 +35,7 @@ mode: {mode}          # « demonstration » : données synthétiques, entrepôt 
 seuils:
   effectif_minimum: 11      # aucun résultat sur moins de 11 unités
   taux_reponse_minimum: 0.60
+  occupation_publique: true # loué / vacant / loué à un tiers : publics (RPLS), jamais masqués
 controles:
   occupants_par_piece: 3    # au-delà de pièces × 3 + marge, la ligne est mise en quarantaine
   marge_occupants: 3
@@ -55,6 +56,7 @@ class Etude:
     prolongation_mois: int = 0
     effectif_minimum: int = 11
     taux_reponse_minimum: float = 0.60
+    occupation_publique: bool = True  # occupancy at 1 January is a public register fact (RPLS)
     occupants_par_piece: int = 3
     marge_occupants: int = 3
     demonstration: bool = False  # synthetic data only: the warehouse may stay in clear
@@ -192,6 +194,8 @@ def charger_etude(dossier: Path) -> Etude:
         prolongation_mois=prolongation,
         effectif_minimum=int(seuils.get("effectif_minimum", 11)),
         taux_reponse_minimum=float(seuils.get("taux_reponse_minimum", 0.60)),
+        occupation_publique=str(seuils.get("occupation_publique", True)).strip().lower()
+        not in ("false", "non", "0"),
         occupants_par_piece=int(controles.get("occupants_par_piece", 3)),
         marge_occupants=int(controles.get("marge_occupants", 3)),
         demonstration=str(d.get("mode", "")).strip().lower() == "demonstration",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from .modele import Table
+from .modele import Cellule, Table
 from .solveur import nouveau_solveur
 
 TOLERANCE = 1e-6
@@ -59,14 +59,16 @@ class Resultat:
 
 
 def cibles(table: Table, cellules: list[str], relations, seuil: float) -> list[Cible]:
-    """Every target the audit must check in one component."""
+    """Every target the audit must check in one component. The threshold rules bear on what the
+    reader does not know: a cell's value minus the reader's own part (`Cellule.propre`, 0 for an
+    outsider) must not be provable below the threshold when it is below it."""
     resultat = []
     protegees = [c for c in cellules if table.cellules[c].statut in ("primaire", "secondaire")]
     for c in protegees:
         cellule = table.cellules[c]
         haute = cellule.exigence_haute
-        if seuil > 0 and cellule.valeur < seuil:
-            haute = max(haute or -math.inf, seuil)
+        if seuil > 0 and cellule.valeur - cellule.propre < seuil:
+            haute = max(haute or -math.inf, cellule.propre + seuil)
         if haute is not None:  # nothing can be shown above what is public
             haute = min(haute, cellule.borne_haute)
         resultat.append(Cible(c, [(c, 1.0)], cellule.valeur, cellule.exigence_basse, haute))
@@ -75,20 +77,21 @@ def cibles(table: Table, cellules: list[str], relations, seuil: float) -> list[C
     paires = [
         (r.id, t, p) for r in relations if r.population and (t := r.total()) for p in r.parties()
     ]
-    dans_composante = set(cellules)
-    paires += [(f"{t}-{p}", t, p) for t, p in table.complements if p in dans_composante]
+    paires += [(f"{t}-{p}", t, p) for c in cellules for t, p in table.complements_de(c)]
     for nom, total, p in paires:
         if table.cellules[p].statut not in ("primaire", "secondaire"):
             continue
-        complement = table.cellules[total].valeur - table.cellules[p].valeur
-        if complement < seuil:
+        t, part = table.cellules[total], table.cellules[p]
+        propre = t.propre - part.propre
+        complement = t.valeur - part.valeur
+        if complement - propre < seuil:
             resultat.append(
                 Cible(
                     f"complement:{nom}:{p}",
                     [(total, 1.0), (p, -1.0)],
                     complement,
                     None,
-                    min(seuil, table.cellules[total].borne_haute),
+                    propre + min(seuil, t.borne_haute - t.propre),
                     exacte_interdite=False,
                     nature="complement",
                 )
@@ -99,7 +102,8 @@ def cibles(table: Table, cellules: list[str], relations, seuil: float) -> list[C
             continue
         cachees = [p for p in r.parties() if table.cellules[p].statut in ("primaire", "secondaire")]
         somme = sum(table.cellules[p].valeur for p in cachees)
-        if len(cachees) >= 2 and somme < seuil:
+        propre = sum(table.cellules[p].propre for p in cachees)
+        if len(cachees) >= 2 and somme - propre < seuil:
             plafond = min(
                 sum(table.cellules[p].borne_haute for p in cachees),
                 table.cellules[total].borne_haute,
@@ -110,7 +114,7 @@ def cibles(table: Table, cellules: list[str], relations, seuil: float) -> list[C
                     [(p, 1.0) for p in cachees],
                     somme,
                     None,
-                    min(seuil, plafond),
+                    min(propre + seuil, plafond),
                     exacte_interdite=False,
                     nature="somme",
                 )
@@ -285,6 +289,31 @@ def temoins(
     return minimum, maximum, a_monter() | a_descendre(), examinees
 
 
+def au_plus_public(table: Table, cellules: list[str], relations, liste: list[Cible]) -> None:
+    """Nothing can be shown beyond what is public: lower each target's requirement to what the
+    reader would establish if every cell it does not know were hidden (its public range, from
+    the public bounds, the identities and the reader's own cells). A requirement no release can
+    meet is not a failure of the release: it is public knowledge (for instance a count of
+    respondents bounded by a public number of occupied dwellings below the threshold)."""
+    if not liste:
+        return
+    inconnues = {
+        c: Cellule(**{**vars(table.cellules[c]), "statut": "masque_nd"})
+        if table.cellules[c].statut != "force"
+        else table.cellules[c]
+        for c in cellules
+    }
+    modele = ModeleComposante(Table(inconnues, relations), cellules, relations)
+    for cible in liste:
+        bas, haut = modele.extremes(cible.termes)
+        if cible.exigence_haute is not None and haut < cible.exigence_haute:
+            cible.exigence_haute = haut
+        if cible.exigence_basse is not None and bas > cible.exigence_basse:
+            cible.exigence_basse = bas
+        if haut - bas < TOLERANCE * max(1.0, abs(cible.valeur)):
+            cible.exacte_interdite = False
+
+
 def _auditer_par_temoins(
     modele: ModeleComposante, liste: list[Cible], echecs_max: float
 ) -> list[Resultat]:
@@ -321,11 +350,14 @@ def auditer(
             continue
         modele = ModeleComposante(table, cellules, relations)
         if exhaustif:
-            for cible in liste:
-                resultats.append(Resultat(cible, *modele.extremes(cible.termes)))
+            trouves = [Resultat(cible, *modele.extremes(cible.termes)) for cible in liste]
         else:
             deja = sum(r.motif is not None for r in resultats)
-            resultats.extend(_auditer_par_temoins(modele, liste, max(echecs_max - deja, 0)))
+            trouves = _auditer_par_temoins(modele, liste, max(echecs_max - deja, 0))
+        if table.initie:  # what the landlord's own cells make public is no failure
+            exposes = [r.cible for r in trouves if r.verifie and r.motif is not None]
+            au_plus_public(table, cellules, relations, exposes)
+        resultats.extend(trouves)
     return resultats
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 import pyarrow as pa
 
 from .audit import auditer
+from .lecteurs import Lecteurs
 from .protection import proteger_publication
-from .publication import Publication, construire
+from .publication import Etiquette, Publication, construire
 
 COLONNES_BASE = "id_cellule, bailleur, code_variable, valeur, logements, bornee_par_logements"
 COLONNES_APPARTENANCES = "id_cellule, maille, code_zone"
 COLONNES_IDENTITES = "identite, code_variable, coefficient"
+COLONNES_DISPONIBILITES = "bailleur, code_variable"
 # an unsafe release is refused whatever the count: past this many exposed targets, stop looking
 ECHECS_MAX = 100
 
@@ -29,7 +31,9 @@ def parametres(relation) -> tuple[float, bool]:
     return float(seuil), bool(masquage_secondaire)
 
 
-def publication(base, cellules, appartenances, identites, colonne_statut: str) -> Publication:
+def publication(
+    base, cellules, appartenances, identites, disponibilites, colonne_statut: str
+) -> Publication:
     return construire(
         _lignes(base, COLONNES_BASE),
         _lignes(
@@ -38,17 +42,20 @@ def publication(base, cellules, appartenances, identites, colonne_statut: str) -
         ),
         _lignes(appartenances, COLONNES_APPARTENANCES),
         _lignes(identites, COLONNES_IDENTITES),
+        _lignes(disponibilites.filter("not disponible"), COLONNES_DISPONIBILITES),
     )
 
 
-def masquer(base, cellules, appartenances, identites, seuil: float, secondaire: bool) -> pa.Table:
+def masquer(
+    base, cellules, appartenances, identites, disponibilites, seuil: float, secondaire: bool
+) -> pa.Table:
     """Final status of every published row's cell: primary rules from SQL, then secondary
     suppression over the whole release (skipped when `secondaire` is false: a deliberately
     unsafe release, which the audit must stop)."""
-    pub = publication(base, cellules, appartenances, identites, "statut_initial")
+    pub = publication(base, cellules, appartenances, identites, disponibilites, "statut_initial")
     table = pub.table
     if secondaire:
-        table = proteger_publication(table, seuil, pub.guides)
+        table = proteger_publication(table, seuil, pub.guides, Lecteurs(pub))
     etiquettes = sorted(
         pub.cellule_de, key=lambda e: (e.maille, e.code_zone, e.bailleur, e.variable)
     )
@@ -64,18 +71,47 @@ def masquer(base, cellules, appartenances, identites, seuil: float, secondaire: 
     )
 
 
-def auditer_publication(base, statuts, appartenances, identites, seuil: float) -> pa.Table:
-    """Every target of the final pattern, its range as an attacker can establish it, and the
-    verdict (`ok` or the reason of the failure)."""
-    pub = publication(base, statuts, appartenances, identites, "statut")
-    resultats = auditer(pub.table, seuil, exhaustif=False, echecs_max=ECHECS_MAX)
+def _etiquettes(pub: Publication) -> dict[str, Etiquette]:
+    """The first published row (sorted) of each model cell, to name a target in French."""
+    premieres: dict[str, Etiquette] = {}
+    for e in sorted(pub.cellule_de, key=lambda e: (e.maille, e.code_zone, e.bailleur, e.variable)):
+        premieres.setdefault(pub.cellule_de[e], e)
+    return premieres
+
+
+def auditer_publication(
+    base, statuts, appartenances, identites, disponibilites, seuil: float
+) -> pa.Table:
+    """Every target of the final pattern for every reader (the outsider, then each landlord
+    with its own cells known), its range as that reader can establish it, and the verdict
+    (`ok` or the reason of the failure). Each target is named by the published row of its
+    first cell (maille, zone, landlord, variable), empty for an elementary cell no row shows."""
+    pub = publication(base, statuts, appartenances, identites, disponibilites, "statut")
+    lecteurs = Lecteurs(pub)
+    etiquettes = _etiquettes(pub)
+    lignes = []
+    for lecteur in lecteurs.noms():
+        deja = sum(r.motif is not None for _, r in lignes)
+        resultats = auditer(
+            lecteurs.vue(pub.table, lecteur),
+            seuil,
+            exhaustif=False,
+            echecs_max=max(ECHECS_MAX - deja, 0),
+        )
+        lignes += [(lecteur, r) for r in resultats]
+    nommees = [etiquettes.get(r.cible.termes[-1][0]) for _, r in lignes]
     return pa.table(
         {
-            "cible": [r.cible.id for r in resultats],
-            "nature": [r.cible.nature for r in resultats],
-            "minimum": [float(r.minimum) for r in resultats],
-            "maximum": [float(r.maximum) for r in resultats],
-            "exigence_haute": [r.cible.exigence_haute for r in resultats],
-            "verdict": [r.motif or "ok" for r in resultats],
+            "lecteur": [lecteur for lecteur, _ in lignes],
+            "cible": [r.cible.id for _, r in lignes],
+            "nature": [r.cible.nature for _, r in lignes],
+            "maille": [e.maille if e else None for e in nommees],
+            "code_zone": [e.code_zone if e else None for e in nommees],
+            "bailleur": [e.bailleur if e else None for e in nommees],
+            "code_variable": [e.variable if e else None for e in nommees],
+            "minimum": [float(r.minimum) for _, r in lignes],
+            "maximum": [float(r.maximum) for _, r in lignes],
+            "exigence_haute": [r.cible.exigence_haute for _, r in lignes],
+            "verdict": [r.motif or "ok" for _, r in lignes],
         }
     )

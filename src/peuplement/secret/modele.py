@@ -31,6 +31,12 @@ class Cellule:
     cout: float | None = None
     exigence_basse: float | None = None  # the attacker's lower bound must reach at most this
     exigence_haute: float | None = None  # the attacker's upper bound must reach at least this
+    # the part of the value the reader already knows (its own units, for a landlord reading the
+    # release; 0 for an outsider): the threshold rules apply to the rest, the others' units
+    propre: float = 0.0
+    # priority of publication: a published cell of rank r > 0 is chosen as a complement only when
+    # no pattern hiding cells of lower rank protects the target (the figures a CIL reads first)
+    rang: int = 0
 
     @property
     def cachee(self) -> bool:
@@ -63,8 +69,19 @@ class Table:
     # (e.g. a zone's households minus those of one category, when the relations run through
     # finer cells): the audit checks the small complement of a hidden part (the 100 % rule).
     complements: list[tuple[str, str]] = field(default_factory=list)
+    # a landlord's view (`lecteurs`): what its own knowledge makes public is not a failure
+    initie: bool = field(default=False, compare=False)
     # components depend on the relations only, never on the statuses: computed once
     _composantes: list | None = field(default=None, init=False, repr=False, compare=False)
+    _complements_de: dict | None = field(default=None, init=False, repr=False, compare=False)
+
+    def complements_de(self, part: str) -> list[tuple[str, str]]:
+        """The (total, part) pairs of `complements` whose part is this cell."""
+        if self._complements_de is None:
+            self._complements_de = {}
+            for paire in self.complements:
+                self._complements_de.setdefault(paire[1], []).append(paire)
+        return self._complements_de.get(part, [])
 
     def copie(self) -> Table:
         return Table(

@@ -15,7 +15,16 @@ import highspy
 import numpy as np
 
 from ..erreurs import ErreurPeuplement
-from .audit import Cible, ModeleComposante, Resultat, auditer, cibles, echecs, temoins
+from .audit import (
+    Cible,
+    ModeleComposante,
+    Resultat,
+    au_plus_public,
+    auditer,
+    cibles,
+    echecs,
+    temoins,
+)
 from .modele import Relation, Table
 from .solveur import nouveau_solveur
 
@@ -30,11 +39,19 @@ def _cout(cellule) -> float:
     return cellule.cout if cellule.cout is not None else max(cellule.valeur, 1.0)
 
 
-def _perturbations(table: Table, index: dict[str, int], relations, supplementaires: int):
+# ranks frozen in turn: first only cells of rank 0 may become complements, then up to rank 1,
+# then any (see `Cellule.rang`)
+GELS = (1, 2, None)
+
+
+def _perturbations(
+    table: Table, index: dict[str, int], relations, supplementaires: int, gel: int | None = None
+):
     """A HiGHS model of the alternative tables: for each cell an upward and a downward move
     (columns i and n + i) within its public bounds, the relations kept, a published cell's move
-    costing its hiding cost; zeros and forced cells never move. `supplementaires` more columns
-    (elastic slacks, unbounded) cost more than moving every published cell."""
+    costing its hiding cost; zeros, forced cells and published cells of rank `gel` or more never
+    move. `supplementaires` more columns (elastic slacks, unbounded) cost more than moving every
+    published cell."""
     n = len(index)
     h = nouveau_solveur()
     bas = np.zeros(2 * n + supplementaires)
@@ -43,6 +60,8 @@ def _perturbations(table: Table, index: dict[str, int], relations, supplementair
     for c, i in index.items():
         cellule = table.cellules[c]
         if not (cellule.cachee or (cellule.statut == "publie" and cellule.valeur > 0)):
+            continue
+        if not cellule.cachee and gel is not None and cellule.rang >= gel:
             continue
         hausse = cellule.borne_haute - cellule.valeur
         haut[i] = highspy.kHighsInf if math.isinf(hausse) else max(hausse, 0.0)
@@ -66,11 +85,16 @@ def _perturbations(table: Table, index: dict[str, int], relations, supplementair
     return h
 
 
-def complements(table: Table, cellules: list[str], relations, resultat: Resultat) -> list[str]:
-    """Published cells that must be hidden so that the target can move as required."""
+def complements(
+    table: Table, cellules: list[str], relations, resultat: Resultat, modeles=None
+) -> list[str]:
+    """Published cells that must be hidden so that the target can move as required: cells of
+    rank 0 only if they suffice, then up to rank 1, then any (`GELS`). `modeles`: a dict where
+    the perturbation models of this component are kept, to reuse them for several targets (the
+    requirement row is removed before returning)."""
     index = {c: i for i, c in enumerate(cellules)}
     n = len(cellules)
-    h = _perturbations(table, index, relations, 0)
+    modeles = {} if modeles is None else modeles
     cible = resultat.cible
     idx = [index[c] for c, _ in cible.termes]
     k = [coef for _, coef in cible.termes]
@@ -83,17 +107,22 @@ def complements(table: Table, cellules: list[str], relations, resultat: Resultat
         essais = [(1.0, highspy.kHighsInf), (-highspy.kHighsInf, -1.0)]
     else:
         essais = [(cible.exigence_haute - cible.valeur, highspy.kHighsInf)]
-    for bas_requis, haut_requis in essais:
-        h.addRow(bas_requis, haut_requis, len(colonnes), colonnes, valeurs)
-        h.run()
-        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-            x = h.getSolution().col_value
-            return [
-                c
-                for c, i in index.items()
-                if not table.cellules[c].cachee and x[i] + x[n + i] > SEUIL_CHANGEMENT
-            ]
-        h.deleteRows(1, np.array([h.getNumRow() - 1], dtype=np.int32))
+    for gel in GELS:
+        if gel not in modeles:
+            modeles[gel] = _perturbations(table, index, relations, 0, gel)
+        h = modeles[gel]
+        for bas_requis, haut_requis in essais:
+            h.addRow(bas_requis, haut_requis, len(colonnes), colonnes, valeurs)
+            h.run()
+            optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            x = h.getSolution().col_value if optimal else None
+            h.deleteRows(1, np.array([h.getNumRow() - 1], dtype=np.int32))
+            if optimal:
+                return [
+                    c
+                    for c, i in index.items()
+                    if not table.cellules[c].cachee and x[i] + x[n + i] > SEUIL_CHANGEMENT
+                ]
     raise ErreurProtection(
         f"impossible de protéger « {cible.id} » ({motif}) : aucune table compatible avec les relations "
         "et les bornes publiques ne l'éloigne assez de sa valeur"
@@ -130,7 +159,7 @@ def masquer_par_relations(table: Table, guides: list[Relation], seuil: float) ->
             if not candidates and cellules[total].statut == "publie" and cellules[total].valeur > 0:
                 candidates = [cellules[total]]
             if candidates:
-                choisie = min(candidates, key=lambda c: (_cout(c), c.id))
+                choisie = min(candidates, key=lambda c: (c.rang, _cout(c), c.id))
                 choisie.statut = "secondaire"
                 ajoutees += 1
                 change = True
@@ -185,15 +214,16 @@ def elaguer_secondaires(table: Table, seuil: float) -> Table:
 
 
 def complements_groupes(
-    table: Table, cellules: list[str], relations, liste: list[Cible]
+    table: Table, cellules: list[str], relations, liste: list[Cible], gel: int | None = GELS[0]
 ) -> tuple[list[str], list[Cible]]:
     """One program for many exposed targets of a component: the cheapest single alternative
     table that moves every target as the rule requires, each target allowed to fall short at a
-    very high price (elastic). Returns the published cells that table moves (to hide) and the
-    targets it fully protects (that table is their witness once those cells are hidden)."""
+    very high price (elastic), moving no published cell of rank `gel` or more. Returns the
+    published cells that table moves (to hide) and the targets it fully protects (that table
+    is their witness once those cells are hidden)."""
     index = {c: i for i, c in enumerate(cellules)}
     n, m = len(cellules), len(liste)
-    h = _perturbations(table, index, relations, m)
+    h = _perturbations(table, index, relations, m, gel)
     for j, cible in enumerate(liste):
         idx = [index[c] for c, _ in cible.termes]
         k = [coef for _, coef in cible.termes]
@@ -215,6 +245,9 @@ def complements_groupes(
                 )
             valeurs = np.array(k + [-x for x in k] + [1.0], dtype=float)
             h.addRow(requis, highspy.kHighsInf, len(colonnes), colonnes, valeurs)
+    # the elastic program is large and degenerate: the interior point method (with crossover,
+    # deterministic) solves it many times faster than the simplex in a landlord's view
+    h.setOptionValue("solver", "ipm")
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return [], []
@@ -235,44 +268,75 @@ def _expose(cible: Cible) -> Resultat:
     return Resultat(cible, cible.valeur, cible.valeur)
 
 
+def _un_tour(vue: Table, resultat: Table, seuil: float, prouvees: set[str]) -> int:
+    """One round of the release protector for one reader's view: in each component, witnesses
+    prove what they can, one elastic program protects the rest at once; the published cells it
+    moves are hidden in `resultat` (and in the view). Returns the number of targets still open."""
+    ouvertes_total = 0
+    for cellules, relations in vue.composantes():
+        if not any(vue.cellules[c].cachee for c in cellules):
+            continue
+        liste = [t for t in cibles(vue, cellules, relations, seuil) if t.id not in prouvees]
+        if not liste:
+            continue
+        _, _, ouvertes, _ = temoins(ModeleComposante(vue, cellules, relations), liste)
+        prouvees.update(t.id for t, o in zip(liste, ouvertes, strict=True) if not o)
+        restantes = [t for t, o in zip(liste, ouvertes, strict=True) if o]
+        if not restantes:
+            continue
+        ouvertes_total += len(restantes)
+        a_masquer: list[str] = []
+        # cells of rank 0 first, then up to rank 1; the highest ranks only target by target
+        # (one table for many targets may need them where each target alone does not)
+        for gel in GELS[:-1]:
+            encore = [t for t in restantes if t.id not in prouvees]
+            if not encore:
+                break
+            nouvelles, protegees = complements_groupes(vue, cellules, relations, encore, gel)
+            _masquer(nouvelles, vue, resultat)
+            a_masquer += nouvelles
+            prouvees.update(t.id for t in protegees)
+        if not a_masquer:  # the elastic program gave up on some: one program each
+            seules = [t for t in restantes if t.id not in prouvees]
+            ouvertes = [True] * len(seules)
+            if vue.initie:  # lower what its own cells make public, then witnesses again
+                au_plus_public(vue, cellules, relations, seules)
+                _, _, ouvertes, _ = temoins(ModeleComposante(vue, cellules, relations), seules)
+                prouvees.update(t.id for t, o in zip(seules, ouvertes, strict=True) if not o)
+            perturbations: dict = {}
+            for t, ouverte in zip(seules, ouvertes, strict=True):
+                if ouverte:
+                    nouvelles = complements(vue, cellules, relations, _expose(t), perturbations)
+                    if not nouvelles:  # movable as required without hiding anything
+                        prouvees.add(t.id)
+                    a_masquer += nouvelles
+        _masquer(a_masquer, vue, resultat)
+    return ouvertes_total
+
+
+def _masquer(cellules: list[str], *tables: Table) -> None:
+    for table in tables:
+        for c in cellules:
+            table.cellules[c].statut = "secondaire"
+
+
 def proteger_publication(
-    table: Table, seuil: float, guides: list[Relation], tours_max: int = 100
+    table: Table, seuil: float, guides: list[Relation], lecteurs=None, tours_max: int = 100
 ) -> Table:
     """Secondary suppression for a large release: the greedy pass on zone-level sums, then
-    rounds where, in each component, witnesses prove what they can and one elastic program
-    protects the rest at once (`complements_groupes`). A target once proven stays proven: hiding
-    more cells only widens what an attacker must consider. The final verdict belongs to the
-    audit (`auditer`), run separately."""
+    rounds where, for each reader (the outsider, then each landlord when `lecteurs` is given,
+    see `lecteurs.Lecteurs`), each component's exposed targets are protected. A target once
+    proven for a reader stays proven: hiding more cells only widens what an attacker must
+    consider. The final verdict belongs to the audit (`auditer`), run separately."""
     resultat = table.copie()
     masquer_par_relations(resultat, guides, seuil)
-    prouvees: set[str] = set()
+    noms = lecteurs.noms() if lecteurs is not None else [None]
+    prouvees: dict[str | None, set[str]] = {nom: set() for nom in noms}
     for _ in range(tours_max):
         ouvertes_total = 0
-        for cellules, relations in resultat.composantes():
-            if not any(resultat.cellules[c].cachee for c in cellules):
-                continue
-            liste = [
-                t for t in cibles(resultat, cellules, relations, seuil) if t.id not in prouvees
-            ]
-            if not liste:
-                continue
-            _, _, ouvertes, _ = temoins(ModeleComposante(resultat, cellules, relations), liste)
-            prouvees.update(t.id for t, o in zip(liste, ouvertes, strict=True) if not o)
-            restantes = [t for t, o in zip(liste, ouvertes, strict=True) if o]
-            if not restantes:
-                continue
-            ouvertes_total += len(restantes)
-            a_masquer, protegees = complements_groupes(resultat, cellules, relations, restantes)
-            prouvees.update(t.id for t in protegees)
-            if not a_masquer:  # the elastic program gave up on some: one program each
-                for t in restantes:
-                    if t.id not in prouvees:
-                        nouvelles = complements(resultat, cellules, relations, _expose(t))
-                        if not nouvelles:  # movable as required without hiding anything
-                            prouvees.add(t.id)
-                        a_masquer += nouvelles
-            for c in a_masquer:
-                resultat.cellules[c].statut = "secondaire"
+        for nom in noms:
+            vue = resultat if nom is None else lecteurs.vue(resultat, nom)
+            ouvertes_total += _un_tour(vue, resultat, seuil, prouvees[nom])
         if ouvertes_total == 0:
             return resultat
     raise ErreurProtection(f"pas de masquage sûr après {tours_max} tours")

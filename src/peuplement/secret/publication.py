@@ -49,6 +49,12 @@ class Publication:
     table: Table
     cellule_de: dict[Etiquette, str]  # every published row -> its cell in the model
     guides: list[Relation]  # zone-level sums (geography, landlords, partitions) for the greedy
+    membres: dict[str, tuple[int, ...]]  # model cell -> its elementary cells
+    variable_de: dict[str, str]  # model cell -> its variable
+    bailleur_de: dict[int, str]  # elementary cell -> its landlord
+
+    def bailleurs(self) -> list[str]:
+        return sorted(set(self.bailleur_de.values()))
 
 
 def _id_base(cellule: int, variable: str) -> str:
@@ -60,22 +66,27 @@ def construire(
     cellules: list[tuple],
     appartenances: list[tuple],
     identites: list[tuple],
+    indisponibles: list[tuple] = (),
 ) -> Publication:
     """The model of the release.
 
-    - base: (id_cellule, bailleur, variable, valeur, logements, bornee_par_logements)
+    - base: (id_cellule, bailleur, variable, valeur, logements, bornee_par_logements): `logements`
+      is the public bound of the count (the cell's dwellings; its occupied dwellings for a count
+      of households when occupancy is public)
     - cellules: (maille, code_zone, bailleur, variable, valeur, statut, exigence_haute)
     - appartenances: (id_cellule, maille, code_zone)
     - identites: (identite, variable, coefficient)
+    - indisponibles: (bailleur, variable) that the landlord does not supply: its elementary cells
+      of that variable are 0, and every reader knows it (`force`)
     """
     valeurs: dict[tuple[int, str], float] = {}
     bailleur_de: dict[int, str] = {}
-    logements_de: dict[int, float] = {}
+    logements_de: dict[tuple[int, str], float] = {}  # the public bound of each count
     bornees: set[str] = set()
     for cellule, bailleur, variable, valeur, logements, bornee in base:
         valeurs[(cellule, variable)] = float(valeur)
         bailleur_de[cellule] = bailleur
-        logements_de[cellule] = float(logements)
+        logements_de[(cellule, variable)] = float(logements)
         if bornee:
             bornees.add(variable)
     ids_base = sorted(bailleur_de)
@@ -111,6 +122,7 @@ def construire(
     cellule_de: dict[Etiquette, str] = {}
     modele: dict[str, Cellule] = {}
     ensemble_cellule: dict[str, tuple[int, ...]] = {}
+    variable_de: dict[str, str] = {}
     par_ensemble: dict[tuple[tuple[int, ...], str], str] = {}
     for maille, code_zone, bailleur, variable, valeur, statut, exigence in lignes:
         etiquette = Etiquette(maille, code_zone, bailleur, variable)
@@ -123,13 +135,19 @@ def construire(
                 else f"{maille}:{code_zone}:{bailleur}:{variable}"
             )
             par_ensemble[cle] = ident
-            haut = sum(logements_de[c] for c in membres) if variable in bornees else math.inf
+            haut = (
+                sum(logements_de[(c, variable)] for c in membres)
+                if variable in bornees
+                else math.inf
+            )
             modele[ident] = Cellule(
                 ident, float(valeur), statut, 0.0, haut, cout=_cout(maille, bailleur, valeur)
             )
             ensemble_cellule[ident] = membres
+            variable_de[ident] = variable
         ident = par_ensemble[cle]
         _fusionner(modele[ident], statut, exigence)
+        modele[ident].rang = max(modele[ident].rang, _rang(maille, bailleur))
         cellule_de[etiquette] = ident
 
     variables = sorted({v for (_, v) in valeurs})
@@ -143,14 +161,21 @@ def construire(
                     valeurs[(c, variable)],
                     "force" if variable in publiques else "masque_nd",
                     0.0,
-                    logements_de[c] if variable in bornees else math.inf,
+                    logements_de[(c, variable)] if variable in bornees else math.inf,
                 )
                 ensemble_cellule[ident] = (c,)
+                variable_de[ident] = variable
+
+    absentes = set(indisponibles)
+    for c in ids_base:
+        for variable in variables:
+            if (bailleur_de[c], variable) in absentes:
+                modele[_id_base(c, variable)].statut = "force"
 
     relations: list[Relation] = []
     for ident, membres in ensemble_cellule.items():
         if len(membres) > 1:
-            variable = ident.rsplit(":", 1)[1]
+            variable = variable_de[ident]
             relations.append(
                 Relation(
                     f"somme:{ident}",
@@ -163,7 +188,17 @@ def construire(
             relations.append(Relation(f"{nom}@{c}", [(_id_base(c, v), k) for v, k in termes]))
     table = Table(modele, relations, _complements(termes_identites, cellule_de))
     guides = _guides(cellule_de, ensemble_cellule, termes_identites, zone_de, zones, bailleur_de)
-    return Publication(table, cellule_de, guides)
+    return Publication(table, cellule_de, guides, ensemble_cellule, variable_de, bailleur_de)
+
+
+def _rang(maille: str, bailleur: str) -> int:
+    """Publication priority (see `Cellule.rang`): the EPCI's figures for all landlords first,
+    then the communes' and each landlord's EPCI figures, then the rest."""
+    if maille == "epci" and bailleur == ENSEMBLE:
+        return 2
+    if maille == "epci" or (maille == "commune" and bailleur == ENSEMBLE):
+        return 1
+    return 0
 
 
 def _cout(maille: str, bailleur: str, valeur: float) -> float:
