@@ -70,7 +70,8 @@ class SuiviConstruction:
         self.console = console
         self.bavard = bavard
         self.etapes: dict[str, Counter] = {}
-        self.longs: dict[str, tuple] = {}
+        self.longs: dict[str, object] = {}  # long node -> its progress task (None off a terminal)
+        self.faits = 0
         self.barre: Progress | None = None
         self.tache = None
 
@@ -115,10 +116,10 @@ class SuiviConstruction:
                 self.tache,
                 total=noeud.total,
                 description=f"Construction : {ETAPES[noeud.etape].lower()}",
-                compte=f"{noeud.index - 1}/{noeud.total}",
+                compte=f"{self.faits}/{noeud.total}",
             )
         longue = noeud.genre == "model" and (
-            noeud.etape == "secret" and noeud.nom.endswith(("masquage", "audit"))
+            noeud.etape == "secret" and ("masquage" in noeud.nom or "audit" in noeud.nom)
             or (noeud.duree_precedente or 0.0) >= DUREE_LONGUE
         )
         if longue:
@@ -130,14 +131,15 @@ class SuiviConstruction:
                     estimation=noeud.duree_precedente,
                     compte=f"≈ {_duree(noeud.duree_precedente)}" if noeud.duree_precedente else "",
                 )
-            self.longs[noeud.identifiant] = (tache,)
+            self.longs[noeud.identifiant] = tache
 
     def _fin(self, noeud: Noeud) -> None:
         self.etapes.setdefault(noeud.etape, Counter())[noeud.statut or "?"] += 1
+        self.faits += 1
         if self.barre is not None:
-            self.barre.update(self.tache, completed=noeud.index, compte=f"{noeud.index}/{noeud.total}")
+            self.barre.update(self.tache, completed=self.faits, compte=f"{self.faits}/{noeud.total}")
         if noeud.identifiant in self.longs:
-            (tache,) = self.longs.pop(noeud.identifiant)
+            tache = self.longs.pop(noeud.identifiant)
             if tache is not None:
                 self.barre.remove_task(tache)
             self.console.print(
@@ -354,9 +356,7 @@ def afficher_synthese_secret(etude: Etude, construction: Construction, console: 
     """Rows published / hidden per maille and the audit's verdict, read from the marts — only
     when this build rebuilt them."""
     if not construction.reussi("fct_secret_synthese"):
-        if construction.de_genre("model") and any(
-            r["unique_id"].endswith(".fct_secret_synthese") for r in construction.resultats
-        ):
+        if any(r["unique_id"] == "model.peuplement.fct_secret_synthese" for r in construction.resultats):
             console.print(
                 "Secret statistique : synthèse non recalculée par cette construction (elle est "
                 "en aval de l'échec ci-dessus) ; aucun export n'a été écrit.",

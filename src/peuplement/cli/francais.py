@@ -139,8 +139,8 @@ TYPES = {
     click.types.IntParamType: "entier",
     click.types.FloatParamType: "nombre",
     click.types.BoolParamType: "booléen",
-    click.types.IntRange: "intervalle d'entiers",
-    click.types.FloatRange: "intervalle de nombres",
+    click.types.IntRange: "entier",  # its bounds are shown beside it ([x>=1])
+    click.types.FloatRange: "nombre",
     click.types.DateTime: "date",
 }
 
