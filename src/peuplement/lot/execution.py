@@ -65,7 +65,7 @@ def trouver_etudes(chemins: list[Path]) -> list[Path]:
         noms = ", ".join(str(c) for c in chemins)
         raise ErreurConfiguration(
             f"aucune étude trouvée dans {noms} : un dossier d'étude contient {FICHIER_ETUDE} "
-            "(créez-le avec « peuplement init »)."
+            "(créez-le avec « peuplement initialiser »)."
         )
     return sorted(etudes)
 
