@@ -26,7 +26,7 @@ demo: $(STAMP)
 	$(BIN)/peuplement construire --etude $(ETUDE_DEMO)
 	$(BIN)/peuplement registre verifier --etude $(ETUDE_DEMO)
 	PEUPLEMENT_DB=$(ETUDE_DEMO)/entrepot/peuplement.duckdb $(BIN)/dbt docs generate --static --profiles-dir . --quiet
-	@echo "Exports (classeur de la CIL, restitutions, fichiers ouverts) : $(ETUDE_DEMO)/exports/ ;"
+	@echo "Exports (rapport PDF et classeur de la CIL, restitutions, cartes, fichiers ouverts) : $(ETUDE_DEMO)/exports/ ;"
 	@echo "documentation et lignage : ouvrir target/static_index.html dans un navigateur"
 
 lint: $(STAMP)

@@ -239,3 +239,9 @@ def test_a_commentary_not_in_utf8_is_refused(tmp_path):
     (tmp_path / "commentaires.md").write_bytes("## synthese\nTrès bien\n".encode("cp1252"))
     with pytest.raises(ErreurFichier, match="pas encodé en UTF-8"):
         lire_commentaires(tmp_path)
+
+
+def test_the_demo_study_shows_where_the_commentary_goes(demo):
+    commentaires = lire_commentaires(demo[0])
+    assert set(commentaires) == {"synthese", "qpv", "emmenages", "conclusion"}
+    assert commentaires["synthese"][0].startswith("Étude de démonstration")

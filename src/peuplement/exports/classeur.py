@@ -58,13 +58,13 @@ FEUILLE_DONNEES = "Données des graphiques"
 UNITES = {"menages": "ménages", "points": "points de %"}  # what a figure counts, in words
 
 
-def _date_longue(d: dt.date) -> str:
+def date_longue(d: dt.date) -> str:
     return f"{'1er' if d.day == 1 else d.day} {MOIS[d.month - 1]} {d.year}"
 
 
 def mention(pub: Publication) -> str:
     """The mandatory mention of the convention, with the study's reference date."""
-    return f"Données d'occupation du parc social au {_date_longue(pub.date_reference)}"
+    return f"Données d'occupation du parc social au {date_longue(pub.date_reference)}"
 
 
 class _Formats:
@@ -217,10 +217,10 @@ def _couverture(wb, formats: _Formats, pub: Publication, bailleur: str, themes) 
     lignes = [
         ("EPCI", f"{pub.libelle_epci} ({pub.code_epci})"),
         ("Millésime de l'enquête OPS", str(pub.millesime)),
-        ("Date de référence", _date_longue(pub.date_reference)),
+        ("Date de référence", date_longue(pub.date_reference)),
         ("Bailleurs", couverts),
         ("Taux de réponse (ensemble de l'EPCI)", taux),
-        ("Date de production", _date_longue(dt.date.today())),
+        ("Date de production", date_longue(dt.date.today())),
         ("Feuilles", feuilles),
         (
             "Règles de secret appliquées",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import typst
 
-from .classeur import ENSEMBLE, MARQUES, mention
+from .classeur import ENSEMBLE, MARQUES, date_longue, mention
 from .commentaires import SECTIONS
 from .donnees import Indicateur, Publication
 from .nombres import entier, pourcentage, valeur_texte
@@ -53,15 +53,6 @@ NOMS_MAILLES = {
     "quartier": "Quartiers",
     "residence": "Résidences",
 }
-MOIS = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
-)
-
-
-def _date(d: dt.date) -> str:
-    return f"{'1er' if d.day == 1 else d.day} {MOIS[d.month - 1]} {d.year}"
-
-
 def _valeur(pub: Publication, maille: str, zone: str, indicateur: Indicateur) -> str:
     return valeur_texte(indicateur, pub.cellules.get((maille, zone, ENSEMBLE, indicateur.code)))
 
@@ -176,8 +167,8 @@ def donnees_rapport(pub: Publication, commentaires: dict[str, list[str]], cartes
         "code_epci": pub.code_epci,
         "millesime": str(pub.millesime),
         "mention": mention(pub),
-        "date_reference": _date(pub.date_reference),
-        "date_production": _date(dt.date.today()),
+        "date_reference": date_longue(pub.date_reference),
+        "date_production": date_longue(dt.date.today()),
         "bailleurs": list(pub.bailleurs.values()),
         "chiffres_cles": [
             {"libelle": i.libelle, "valeur": _valeur(pub, "epci", pub.code_epci, i)} for i in cles

@@ -22,6 +22,25 @@ from .ecrivains import ecrire_csv, ecrire_ods, ecrire_xlsx
 from .population import generer
 
 MANIFESTE = "synthese.json"
+COMMENTAIRES = """# Commentaires de l'analyste (étude de démonstration)
+
+## Synthèse
+Étude de démonstration : tous les chiffres de ce rapport sont synthétiques. Dans une vraie étude,
+l'analyste écrit ici, dans le fichier commentaires.md à la racine de l'étude, ce que les chiffres
+clés disent du peuplement du parc social de l'EPCI.
+
+## QPV
+Exemple de commentaire : comparer la part des ménages très modestes et des familles
+monoparentales en QPV et hors QPV, au regard des objectifs d'attribution de la convention
+intercommunale d'attribution.
+
+## Emménagés récents
+Exemple de commentaire : les emménagés récents montrent l'effet des attributions des deux
+dernières années sur l'occupation du parc.
+
+## Conclusion
+Exemple de conclusion : les enjeux de peuplement retenus par la CIL, et les secteurs à suivre.
+"""
 LIGNES_PAR_FICHIER = 200_000
 LIGNES_PAR_FICHIER_RPLS = 500_000
 COLONNES_RPLS = (
@@ -101,6 +120,7 @@ def ecrire_etude_demo(
     (dossier / MANIFESTE).write_text(
         json.dumps(manifeste, ensure_ascii=False, indent=1), encoding="utf-8"
     )
+    (dossier / "commentaires.md").write_text(COMMENTAIRES, encoding="utf-8")  # report example
     return (
         f"Étude synthétique écrite dans {dossier} : {logements} logements, "
         f"{len(profils)} bailleurs, {len(manifeste['fichiers'])} fichiers bailleurs "
