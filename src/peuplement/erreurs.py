@@ -19,3 +19,19 @@ class ErreurFichier(ErreurPeuplement):
 
 class ErreurConvention(ErreurPeuplement):
     """The operation is not allowed by the convention (e.g. after its end date)."""
+
+
+class ErreurEspace(ErreurPeuplement):
+    """The disk (or the file-size limit) is full: nothing was written."""
+
+
+def disque_plein(exc: BaseException) -> bool:
+    """An error caused by a full disk or a file-size limit, from the OS or from DuckDB."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return True
+    texte = str(exc).lower()
+    return any(
+        m in texte for m in ("no space left", "file too large", "disk quota", "not enough space")
+    )

@@ -57,6 +57,9 @@ TABLES_TECHNIQUES = {
     "correspondances_valeurs": """
         jeu varchar, bailleur varchar, champ varchar, valeur_normalisee varchar,
         code varchar, origine varchar""",
+    # the register's anchor (see protection/registre.py): entry count and last seal
+    "registre_ancre": """
+        entrees integer, empreinte varchar, ecrite_le timestamp""",
 }
 
 # Tables whose rows belong to one file: a retired file takes its rows with it.
@@ -76,19 +79,27 @@ def ouvrir(chemin: Path, cle: str | None = None) -> duckdb.DuckDBPyConnection:
 
         con = connecter_chiffre(chemin, cle)
     else:
-        con = duckdb.connect(
-            str(chemin),
-            config={"autoinstall_known_extensions": False, "temp_directory": str(chemin) + ".tmp"},
-        )
+        try:
+            con = duckdb.connect(
+                str(chemin),
+                config={
+                    "autoinstall_known_extensions": False,
+                    "temp_directory": str(chemin) + ".tmp",
+                },
+            )
+        except duckdb.Error as exc:
+            from ..protection.chiffrement import erreur_ouverture
+
+            raise erreur_ouverture(chemin, exc) from exc
     creer_schema(con)
     return con
 
 
 def ouvrir_etude(etude: Etude) -> duckdb.DuckDBPyConnection:
     """The study's warehouse: encrypted with the study's key; in clear only in demo mode."""
-    from ..protection.chiffrement import VARIABLE_CLE, cle
+    from ..protection.chiffrement import VARIABLE_CLE, cle_entrepot
 
-    valeur = cle(etude.nom)
+    valeur = cle_entrepot(etude)
     if not valeur and not etude.demonstration:
         raise ErreurConfiguration(
             f"aucune clé de chiffrement : définissez {VARIABLE_CLE} (ou une entrée « peuplement » du "
@@ -136,3 +147,40 @@ def enregistrer_parametres(con: duckdb.DuckDBPyConnection, etude: Etude) -> None
     }
     con.execute("delete from raw.parametres")
     con.executemany("insert into raw.parametres values (?, ?)", list(parametres.items()))
+
+
+def ecrire_ancre_registre(con: duckdb.DuckDBPyConnection, ancre: dict) -> None:
+    """Keep the register's anchor in the warehouse (inside the caller's transaction)."""
+    con.execute("delete from raw.registre_ancre")
+    con.execute(
+        "insert into raw.registre_ancre values (?, ?, current_timestamp::timestamp)",
+        [ancre["entrees"], ancre["empreinte"]],
+    )
+
+
+def lire_ancre_registre(dossier: Path) -> dict | None:
+    """The register's anchor kept in the study's warehouse; None when it cannot be read (no
+    warehouse, no passphrase, study in use): reading it never creates nor migrates anything."""
+    from ..erreurs import ErreurPeuplement
+    from ..protection.chiffrement import cle, cles_etude, connecter_chiffre
+    from .configuration import charger_etude
+
+    try:
+        etude = charger_etude(dossier)
+        if not etude.chemin_base.exists():
+            return None
+        phrase = cle(etude.nom)
+        if phrase:
+            cles = cles_etude(etude.dossier, phrase, creer=False)
+            if cles is None:
+                return None
+            con = connecter_chiffre(etude.chemin_base, cles.entrepot)
+        else:
+            con = duckdb.connect(str(etude.chemin_base), read_only=True)
+        try:
+            ligne = con.execute("select entrees, empreinte from raw.registre_ancre").fetchone()
+        finally:
+            con.close()
+    except (ErreurPeuplement, duckdb.Error):
+        return None
+    return {"entrees": ligne[0], "empreinte": ligne[1]} if ligne else None
