@@ -11,6 +11,7 @@ from peuplement.chargement.chargeur import charger
 from peuplement.erreurs import ErreurConfiguration
 from peuplement.etude import entrepot
 from peuplement.etude.configuration import charger_etude, initialiser_etude
+from peuplement.protection.chiffrement import ErreurCle, cle_entrepot
 
 CLE = "cle-de-test-9f3a1c"
 SENTINELLE = "SENTINELLE-7Q4Z"
@@ -26,6 +27,13 @@ def etude_reelle(tmp_path):
     lignes[5][0] = SENTINELLE  # a landlord dwelling id nobody else has
     ecrire(dossier, "X", "ops.xlsx", lignes)
     return dossier
+
+
+def _ouvrir(dossier: Path, phrase: str):
+    """The study's warehouse opened with the key derived from a passphrase."""
+    return entrepot.ouvrir(
+        dossier / "entrepot" / "peuplement.duckdb", cle_entrepot(charger_etude(dossier), phrase)
+    )
 
 
 def _fichiers_contenant(racine: Path, motif: bytes, sauf: set[Path]) -> list[Path]:
@@ -51,7 +59,9 @@ def test_the_warehouse_is_encrypted_and_holds_no_clear_value(etude_reelle, monke
     assert _fichiers_contenant(etude_reelle, SENTINELLE.encode(), {source}) == []
     with pytest.raises(duckdb.Error, match="without a key"):
         duckdb.connect(str(base), read_only=True)
-    con = entrepot.ouvrir(base, CLE)
+    with pytest.raises(ErreurConfiguration, match="n'est pas celle de cet entrepôt"):
+        entrepot.ouvrir(base, CLE)  # the passphrase itself is never the database key
+    con = _ouvrir(etude_reelle, CLE)
     assert (
         con.execute(
             "select count(*) from raw.ops_lignes where id_logement_bailleur = ?", [SENTINELLE]
@@ -59,8 +69,8 @@ def test_the_warehouse_is_encrypted_and_holds_no_clear_value(etude_reelle, monke
         == 1
     )
     con.close()
-    with pytest.raises(ErreurConfiguration, match="impossible d'ouvrir l'entrepôt chiffré"):
-        entrepot.ouvrir(base, "mauvaise-cle")
+    with pytest.raises(ErreurCle, match="n'est pas celle de cette étude"):
+        _ouvrir(etude_reelle, "mauvaise-cle")
 
 
 def test_dbt_builds_the_encrypted_warehouse_without_leaking_key_or_data(etude_reelle):
@@ -71,9 +81,11 @@ def test_dbt_builds_the_encrypted_warehouse_without_leaking_key_or_data(etude_re
     )
     assert sortie.returncode == 0, sortie.stdout[-3000:]
     source = etude_reelle / "bailleurs" / "X" / "ops.xlsx"
-    assert _fichiers_contenant(etude_reelle, CLE.encode(), set()) == []
+    derivee = cle_entrepot(charger_etude(etude_reelle), CLE)
+    for secret in (CLE, derivee):  # neither the passphrase nor the database key is written
+        assert _fichiers_contenant(etude_reelle, secret.encode(), set()) == []
     assert _fichiers_contenant(etude_reelle, SENTINELLE.encode(), {source}) == []
-    con = entrepot.ouvrir(etude_reelle / "entrepot" / "peuplement.duckdb", CLE)
+    con = _ouvrir(etude_reelle, CLE)
     assert con.execute("select count(*) from staging.stg_bailleurs__logements").fetchone()[0] == 29
     assert os.environ.get("PEUPLEMENT_CLE") is None
 
@@ -135,7 +147,7 @@ def test_age_transmission_leaves_no_clear_value_anywhere(etude_reelle):
     assert '"rows_loaded": 29' in resultat.stdout
     assert _fichiers_contenant(etude_reelle, SENTINELLE.encode(), set()) == []
     mauvaise = peuplement("charger", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": "autre"})
-    assert mauvaise.returncode == 2 and "impossible d'ouvrir l'entrepôt chiffré" in mauvaise.stderr
+    assert mauvaise.returncode == 2 and "n'est pas celle de cette étude" in mauvaise.stderr
     assert peuplement("purger", "--etude", str(etude_reelle), "--oui", env=env).returncode == 0
     assert not (etude_reelle / "cles" / "identite.age").exists() and not chiffre.exists()
     assert [
@@ -169,9 +181,9 @@ def test_changing_the_warehouse_key(etude_reelle):
     )
     assert sortie.returncode == 0, sortie.stderr
     base = etude_reelle / "entrepot" / "peuplement.duckdb"
-    with pytest.raises(ErreurConfiguration):
-        entrepot.ouvrir(base, CLE)
-    con = entrepot.ouvrir(base, nouvelle)
+    with pytest.raises(ErreurCle):
+        _ouvrir(etude_reelle, CLE)
+    con = _ouvrir(etude_reelle, nouvelle)
     assert con.execute("select count(*) from raw.ops_lignes").fetchone()[0] == 29
     con.close()
     assert not Path(str(base) + ".nouveau").exists()

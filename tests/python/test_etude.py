@@ -1,5 +1,7 @@
 """Study directories: `peuplement init`, etude.yml validation, deterministic synthetic studies."""
 
+import json
+
 import pytest
 import python_calamine as calamine
 from aides import peuplement
@@ -28,8 +30,70 @@ def test_invalid_etude_yml_is_explained(etude):
     with pytest.raises(ErreurConfiguration, match="entre 0 et 12"):
         charger_etude(etude)
     chemin.write_text("etude: x\nmillesime: 2022\n")
-    with pytest.raises(ErreurConfiguration, match="epci, operateur"):
+    with pytest.raises(ErreurConfiguration) as erreur:
         charger_etude(etude)
+    assert "« epci.code » est obligatoire" in str(erreur.value)
+    assert "« operateur » est obligatoire" in str(erreur.value)
+
+
+def _remplacer(etude, avant: str, apres: str) -> None:
+    chemin = etude / "etude.yml"
+    texte = chemin.read_text(encoding="utf-8")
+    assert avant in texte
+    chemin.write_text(texte.replace(avant, apres, 1), encoding="utf-8")
+
+
+# (what etude.yml says, the key the French message must name, what it must explain)
+REFUS = [
+    ("effectif_minimum: 11", "effectif_minimum: 1", "seuils.effectif_minimum", "plancher"),
+    ("taux_reponse_minimum: 0.60", "taux_reponse_minimum: 0", "seuils.taux_reponse_minimum",
+     "plancher"),
+    ("effectif_minimum: 11", "effectif_minimum: -5", "seuils.effectif_minimum", "entre 11 et"),
+    ("effectif_minimum: 11", "effectif_minimum: 7", "seuils.effectif_minimum", "entre 11 et"),
+    ("effectif_minimum: 11", 'effectif_minimum: "onze"', "seuils.effectif_minimum",
+     "nombre entier"),
+    ("date_reference: 2022-01-01", "date_reference: 2022-02-30", "date_reference",
+     "qui existe au calendrier"),
+    ('operateur: "Testeur"', "operateur: null", "operateur", "obligatoire"),
+]
+
+
+@pytest.mark.parametrize("avant,apres,cle,explication", REFUS)
+def test_settings_below_the_floors_or_mistyped_are_refused(etude, avant, apres, cle, explication):
+    _remplacer(etude, avant, apres)
+    with pytest.raises(ErreurConfiguration) as erreur:
+        charger_etude(etude)
+    assert f"« {cle} »" in str(erreur.value) and explication in str(erreur.value)
+    sortie = peuplement("load", "--etude", str(etude))  # the command: exit 2, no traceback
+    assert sortie.returncode == 2, sortie.stderr
+    assert "Traceback" not in sortie.stderr and cle in sortie.stderr
+
+
+def test_stricter_settings_are_allowed_and_typos_are_named(etude):
+    _remplacer(etude, "effectif_minimum: 11", "effectif_minimum: 15")
+    _remplacer(etude, "taux_reponse_minimum: 0.60", "taux_reponse_minimum: 0.75")
+    etude_stricte = charger_etude(etude)
+    assert (etude_stricte.effectif_minimum, etude_stricte.taux_reponse_minimum) == (15, 0.75)
+    _remplacer(etude, "effectif_minimum: 15", "effectif_minimun: 5")
+    with pytest.raises(ErreurConfiguration, match="vouliez-vous dire « seuils.effectif_minimum »"):
+        charger_etude(etude)
+    _remplacer(etude, "effectif_minimun: 5", "effectif_minimum: 11\n  effectif_minimum: 5")
+    with pytest.raises(ErreurConfiguration, match="« effectif_minimum » donnée deux fois"):
+        charger_etude(etude)
+
+
+def test_build_keeps_the_study_thresholds_whatever_vars_say(etude):
+    from peuplement.construction.lancement import _avec_seuils_de_l_etude
+
+    arguments = _avec_seuils_de_l_etude(
+        charger_etude(etude), ["--select", "staging", "--vars", "{autre: 3}"]
+    )
+    assert arguments[0] == "--vars" and arguments[2:] == ["--select", "staging"]
+    variables = json.loads(arguments[1])
+    assert variables["autre"] == 3 and variables["secret_seuil"] == 11
+    assert variables["secret_taux_reponse_minimal"] == 0.60
+    sortie = peuplement("build", "--etude", str(etude), "--vars", "{secret_seuil: 1}")
+    assert sortie.returncode == 2 and "secret_seuil" in sortie.stderr, sortie.stderr
 
 
 def _contenu(dossier):

@@ -101,7 +101,7 @@ def keys_changer(dossier: Path, operateur: str | None) -> None:
 
     from ..erreurs import ErreurConfiguration
     from ..etude.configuration import charger_etude
-    from ..protection.chiffrement import changer_cle, cle
+    from ..protection.chiffrement import changer_phrase, cle
     from ..protection.registre import Registre
     from ..protection.transmission import rechiffrer_identite
 
@@ -112,8 +112,7 @@ def keys_changer(dossier: Path, operateur: str | None) -> None:
             raise ErreurConfiguration(
                 "définissez PEUPLEMENT_CLE (clé actuelle) et PEUPLEMENT_NOUVELLE_CLE (nouvelle, différente)"
             )
-        if etude.chemin_base.exists():
-            changer_cle(etude.chemin_base, ancienne, nouvelle)
+        changer_phrase(etude, ancienne, nouvelle)
         identite = rechiffrer_identite(etude, ancienne, nouvelle)
         Registre(dossier).ajouter(
             "changement_cle",
@@ -189,9 +188,7 @@ def verify(ctx: click.Context, dossier: Path | None) -> None:
     """Vérifie la chaîne des empreintes ; code 1 et l'entrée fautive si elle est rompue."""
     verification = _registre(ctx, dossier).verifier()
     if verification.intact:
-        Console().print(
-            f"Registre intact : {verification.entrees} entrée(s), chaîne d'empreintes vérifiée."
-        )
+        Console().print(verification.resume(), highlight=False)
         return
     Console().print(
         f"[bold red]Registre altéré[/bold red] à l'entrée {verification.rupture} : "

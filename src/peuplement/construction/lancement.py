@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..erreurs import ErreurConfiguration
-from ..etude.configuration import Etude
-from ..protection.chiffrement import VARIABLE_CLE, cle
+from ..etude.configuration import Etude, variables_secret
+from ..protection.chiffrement import VARIABLE_CLE, environnement_dbt
 from ..protection.registre import Registre
 
 # the stages a build goes through, in order, with the label the display shows
@@ -163,18 +163,22 @@ def construire(
         "--log-path",
         str(cible / "logs"),
         *([] if "--store-failures" in arguments else ["--store-failures"]),
-        *_seuils_de_l_etude(etude, arguments),
-        *arguments,
+        *_avec_seuils_de_l_etude(etude, arguments),
     ]
     resultats_json = cible / "target" / "run_results.json"
     precedentes = _durees(resultats_json)
     resultats_json.unlink(missing_ok=True)  # never read the previous build's results as this one's
-    debut = time.monotonic()
-    construction = _lancer(commande, env, precedentes, suivi or (lambda *_: None))
-    construction.duree = time.monotonic() - debut
-    construction.journal = journal_dbt(etude)
-    construction.resultats = _lire_resultats(resultats_json)
-    _inscrire(etude, operateur, arguments, construction)
+    debut_inscrit = {"commande": "dbt build " + " ".join(arguments), "base": etude.chemin_base.name}
+    # recorded when it starts and when it ends: a build killed outright shows as interrupted
+    with Registre(etude.dossier).operation("construction", operateur, debut_inscrit) as inscription:
+        debut = time.monotonic()
+        construction = _lancer(commande, env, precedentes, suivi or (lambda *_: None))
+        construction.duree = time.monotonic() - debut
+        construction.journal = journal_dbt(etude)
+        construction.resultats = _lire_resultats(resultats_json)
+        inscription.donnees, inscription.resultat, inscription.message = _inscription(
+            etude, arguments, construction
+        )
     return construction
 
 
@@ -190,9 +194,9 @@ def _environnement(etude: Etude, operateur: str) -> dict[str, str]:
             "PEUPLEMENT_OPERATEUR": operateur,
         }
     )
-    valeur = cle(etude.nom)
-    if valeur:  # dbt masks DBT_ENV_SECRET_* values in its logs
-        env.update({"PEUPLEMENT_CIBLE": "chiffre", "DBT_ENV_SECRET_PEUPLEMENT_CLE": valeur})
+    secrets_dbt = environnement_dbt(etude)  # the derived keys; dbt masks DBT_ENV_SECRET_* values
+    if secrets_dbt:
+        env.update(secrets_dbt)
     elif not etude.demonstration:
         raise ErreurConfiguration(f"aucune clé de chiffrement : définissez {VARIABLE_CLE}")
     return env
@@ -295,9 +299,9 @@ def _lire_resultats(chemin: Path) -> list[dict]:
         return []
 
 
-def _inscrire(etude: Etude, operateur: str, arguments: list[str], c: Construction) -> None:
-    """The register entry: true counts and the names of what failed (never a value: dbt's
-    messages may quote data, they stay in the study's log)."""
+def _inscription(etude: Etude, arguments: list[str], c: Construction) -> tuple[dict, str, str]:
+    """The register's end entry: true counts and the names of what failed (never a value:
+    dbt's messages may quote data, they stay in the study's log)."""
     modeles = sorted(nom_noeud(r["unique_id"]) for r in c.de_genre("model"))
     tests = c.de_genre("test", "unit_test")
     echecs = [{"noeud": nom_noeud(r["unique_id"]), "statut": r["status"]} for r in c.echecs]
@@ -322,16 +326,40 @@ def _inscrire(etude: Etude, operateur: str, arguments: list[str], c: Constructio
             f"{len(modeles)} modèle(s), {len(tests)} test(s), {len(echecs)} en échec"
             + (" : " + ", ".join(e["noeud"] for e in echecs[:10]) if echecs else "")
         )
-    Registre(etude.dossier).ajouter("construction", operateur, donnees, resultat, message)
+    return donnees, resultat, message
 
 
-def _seuils_de_l_etude(etude: Etude, arguments: list[str]) -> list[str]:
-    """The study's secrecy thresholds (etude.yml) as dbt variables, unless --vars is given."""
-    if "--vars" in arguments:
-        return []
-    valeurs = {
-        "secret_seuil": etude.effectif_minimum,
-        "secret_taux_reponse_minimal": etude.taux_reponse_minimum,
-        "secret_occupation_publique": etude.occupation_publique,
-    }
-    return ["--vars", json.dumps(valeurs)]
+def _avec_seuils_de_l_etude(etude: Etude, arguments: list[str]) -> list[str]:
+    """The dbt arguments with the study's secrecy settings (etude.yml) merged into --vars: other
+    variables pass, a secrecy setting that differs from the study's is refused."""
+    import yaml
+
+    autres, variables = [], {}
+    reste = list(arguments)
+    while reste:
+        argument = reste.pop(0)
+        if argument == "--vars" and reste:
+            texte = reste.pop(0)
+        elif argument.startswith("--vars="):
+            texte = argument[len("--vars=") :]
+        else:
+            autres.append(argument)
+            continue
+        try:
+            donnees = yaml.safe_load(texte)
+        except yaml.YAMLError:
+            donnees = None
+        if not isinstance(donnees, dict):
+            raise ErreurConfiguration(
+                "--vars doit être un dictionnaire YAML ou JSON, par exemple --vars '{cle: valeur}'"
+            )
+        variables.update(donnees)
+    for nom, valeur in variables_secret(etude).items():
+        if nom in variables and variables[nom] != valeur:
+            raise ErreurConfiguration(
+                f"--vars : « {nom} » vaut {variables[nom]!r} au lieu de {valeur!r} (etude.yml) ; "
+                "les seuils du secret se règlent dans etude.yml (section seuils), jamais en ligne "
+                "de commande"
+            )
+        variables[nom] = valeur
+    return ["--vars", json.dumps(variables), *autres]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +41,10 @@ seuils:
 controles:
   occupants_par_piece: 3    # au-delà de pièces × 3 + marge, la ligne est mise en quarantaine
   marge_occupants: 3
+traitement:                 # en-tête du registre remis au délégué à la protection des données
+  responsable: "{libelle_epci}"
+  finalite: "Étude de peuplement du parc social (données OPS et RPLS, convention de mise à disposition)"
+  destinataires: ["Conférence intercommunale du logement", "Bailleurs sociaux (leurs restitutions)"]
 """
 
 
@@ -52,6 +58,7 @@ class Etude:
     date_reference: dt.date
     operateur: str
     liste_qpv: int = 2015
+    signature_convention: dt.date | None = None
     fin_convention: dt.date | None = None
     prolongation_mois: int = 0
     effectif_minimum: int = 11
@@ -60,6 +67,9 @@ class Etude:
     occupants_par_piece: int = 3
     marge_occupants: int = 3
     demonstration: bool = False  # synthetic data only: the warehouse may stay in clear
+    responsable: str | None = None  # controller, for the register's heading
+    finalite: str | None = None
+    destinataires: list[str] = field(default_factory=list)
     brut: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -135,15 +145,210 @@ def fichiers_donnees(dossier: Path) -> list[Path]:
     )
 
 
-def _date(valeur, cle: str, chemin: Path) -> dt.date:
-    if isinstance(valeur, dt.date):
-        return valeur
+# -- etude.yml: one schema ------------------------------------------------------------------
+# The convention's floors (article 5): no figure on fewer than 11 units, no survey figure where
+# fewer than 60 % answered. A study may be stricter, never looser.
+PLANCHER_EFFECTIF, PLANCHER_TAUX = 11, 0.60
+
+
+@dataclass(frozen=True)
+class Parametre:
+    """One key of etude.yml: its path, type, bounds and default."""
+
+    chemin: str  # "seuils.effectif_minimum"
+    type: str  # texte | entier | decimal | date | booleen | choix | textes
+    obligatoire: bool = False
+    defaut: object = None
+    minimum: float | None = None
+    maximum: float | None = None
+    choix: tuple[str, ...] = ()
+    motif: str | None = None  # regular expression a text must match
+    aide: str = ""  # what is expected, in French, for the error message
+
+
+SCHEMA = (
+    Parametre("etude", "texte", obligatoire=True, aide="le nom de l'étude"),
+    Parametre("epci.code", "texte", obligatoire=True, motif=r"\d{9}", aide="SIREN à 9 chiffres"),
+    Parametre("epci.libelle", "texte"),
+    Parametre("millesime", "entier", obligatoire=True, minimum=2000, maximum=2100),
+    Parametre("date_reference", "date"),
+    Parametre("liste_qpv", "entier", defaut=2015, minimum=2015, maximum=2100),
+    Parametre("convention.signature", "date"),
+    Parametre("convention.fin", "date"),
+    Parametre("convention.prolongation_mois", "entier", defaut=0, minimum=0, maximum=12,
+              aide="la convention permet 12 mois de prolongation au plus"),
+    Parametre("operateur", "texte", obligatoire=True,
+              aide="la personne en charge du traitement (registre)"),
+    Parametre("mode", "choix", defaut="production", choix=("production", "demonstration")),
+    Parametre("seuils.effectif_minimum", "entier", defaut=PLANCHER_EFFECTIF,
+              minimum=PLANCHER_EFFECTIF, maximum=1000,
+              aide=f"plancher de la convention : {PLANCHER_EFFECTIF} unités, une valeur plus "
+              "stricte est permise"),
+    Parametre("seuils.taux_reponse_minimum", "decimal", defaut=PLANCHER_TAUX,
+              minimum=PLANCHER_TAUX, maximum=1.0,
+              aide=f"plancher de la convention : {PLANCHER_TAUX:.2f} (60 % de réponse), une "
+              "valeur plus stricte est permise"),
+    Parametre("seuils.occupation_publique", "booleen", defaut=True),
+    Parametre("controles.occupants_par_piece", "entier", defaut=3, minimum=1, maximum=20),
+    Parametre("controles.marge_occupants", "entier", defaut=3, minimum=0, maximum=50),
+    Parametre("traitement.responsable", "texte",
+              aide="le responsable du traitement (en-tête du registre)"),
+    Parametre("traitement.finalite", "texte"),
+    Parametre("traitement.destinataires", "textes"),
+)
+VRAI = {"true", "oui", "vrai", "yes", "1"}
+FAUX = {"false", "non", "faux", "no", "0"}
+
+
+class _LecteurYaml(yaml.SafeLoader):
+    """YAML as written: dates stay text (checked by the schema, so an impossible date is an
+    error naming its key), a key given twice is refused."""
+
+    def construct_mapping(self, node, deep=False):
+        vues = set()
+        for cle_noeud, _ in node.value:
+            cle = self.construct_object(cle_noeud, deep=deep)
+            if cle in vues:
+                raise ErreurConfiguration(
+                    f"clé « {cle} » donnée deux fois (ligne {cle_noeud.start_mark.line + 1})"
+                )
+            vues.add(cle)
+        return super().construct_mapping(node, deep=deep)
+
+
+_LecteurYaml.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def lire_yaml(chemin: Path) -> dict:
     try:
-        return dt.date.fromisoformat(str(valeur))
-    except ValueError as exc:
+        d = yaml.load(chemin.read_text(encoding="utf-8"), Loader=_LecteurYaml)  # noqa: S506
+    except ErreurConfiguration as exc:
+        raise ErreurConfiguration(f"{chemin} : {exc}") from exc
+    except yaml.YAMLError as exc:
+        ligne = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise ErreurConfiguration(
-            f"{chemin} : « {cle} » doit être une date AAAA-MM-JJ, trouvé « {valeur} »"
+            f"{chemin} : YAML illisible"
+            + (f" à la ligne {ligne + 1}" if ligne is not None else "")
+            + " (indentation, deux-points ou guillemets ?)"
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise ErreurConfiguration(f"{chemin} : le fichier doit être enregistré en UTF-8") from exc
+    if d is None:
+        return {}
+    if not isinstance(d, dict):
+        raise ErreurConfiguration(f"{chemin} : le fichier doit être une liste de clés « clé: valeur »")
+    return d
+
+
+def _convertir(p: Parametre, valeur):
+    """The typed value, or raise ValueError with what was expected (in French)."""
+    attendu = {
+        "texte": "un texte",
+        "entier": "un nombre entier",
+        "decimal": "un nombre (décimale avec un point : 0.60)",
+        "date": "une date AAAA-MM-JJ",
+        "booleen": "oui ou non (true / false)",
+        "choix": " ou ".join(f"« {c} »" for c in p.choix),
+        "textes": "une liste de textes",
+    }[p.type]
+    if isinstance(valeur, (dict, list)) and p.type != "textes":
+        raise ValueError(attendu)
+    if p.type == "texte":
+        texte = str(valeur).strip()
+        if not texte or (p.motif and not re.fullmatch(p.motif, texte)):
+            raise ValueError(p.aide or attendu)
+        return texte
+    if p.type == "entier":
+        if isinstance(valeur, bool) or not re.fullmatch(r"[+-]?\d+", str(valeur).strip()):
+            raise ValueError(attendu)
+        valeur = int(str(valeur).strip())
+    elif p.type == "decimal":
+        if isinstance(valeur, bool):
+            raise ValueError(attendu)
+        try:
+            valeur = float(str(valeur).strip())
+        except ValueError:
+            raise ValueError(attendu) from None
+        if valeur != valeur or valeur in (float("inf"), float("-inf")):
+            raise ValueError(attendu)
+    elif p.type == "date":
+        try:
+            return dt.date.fromisoformat(str(valeur).strip())
+        except ValueError:
+            raise ValueError(attendu + " qui existe au calendrier") from None
+    elif p.type == "booleen":
+        if isinstance(valeur, bool):
+            return valeur
+        texte = str(valeur).strip().lower()
+        if texte not in VRAI | FAUX:
+            raise ValueError(attendu)
+        return texte in VRAI
+    elif p.type == "choix":
+        if str(valeur).strip().lower() not in p.choix:
+            raise ValueError(attendu)
+        return str(valeur).strip().lower()
+    elif p.type == "textes":
+        valeurs = valeur if isinstance(valeur, list) else [valeur]
+        if not all(isinstance(v, (str, int, float)) and str(v).strip() for v in valeurs):
+            raise ValueError(attendu)
+        return [str(v).strip() for v in valeurs]
+    if p.minimum is not None and valeur < p.minimum or p.maximum is not None and valeur > p.maximum:
+        borne = (
+            f"au moins {p.minimum:g}" if p.maximum is None else f"entre {p.minimum:g} et {p.maximum:g}"
+        )
+        raise ValueError(f"{attendu} {borne}" + (f" ({p.aide})" if p.aide else ""))
+    return valeur
+
+
+def valider(d: dict, chemin: Path) -> dict[str, object]:
+    """Every key of etude.yml checked against SCHEMA: the typed values by key path, or one
+    ErreurConfiguration listing every error, each naming its key."""
+    erreurs: list[str] = []
+    connus = {p.chemin for p in SCHEMA}
+    sections = {c.split(".")[0] for c in connus if "." in c}
+
+    def parcourir(noeud: dict, prefixe: str) -> None:
+        for cle, valeur in noeud.items():
+            nom = f"{prefixe}{cle}"
+            if nom in sections:
+                if valeur is None:
+                    continue
+                if not isinstance(valeur, dict):
+                    erreurs.append(f"« {nom} » doit être une section (clés indentées en dessous)")
+                    continue
+                parcourir(valeur, nom + ".")
+            elif nom not in connus:
+                proches = difflib.get_close_matches(nom, sorted(connus), n=1)
+                erreurs.append(
+                    f"clé inconnue « {nom} »"
+                    + (f" : vouliez-vous dire « {proches[0]} » ?" if proches else "")
+                )
+
+    parcourir(d, "")
+    valeurs: dict[str, object] = {}
+    for p in SCHEMA:
+        noeud: object = d
+        for morceau in p.chemin.split("."):
+            noeud = noeud.get(morceau) if isinstance(noeud, dict) else None
+        if noeud is None or (isinstance(noeud, str) and not noeud.strip()):
+            if p.obligatoire:
+                erreurs.append(f"« {p.chemin} » est obligatoire ({p.aide or p.type})")
+            valeurs[p.chemin] = p.defaut
+            continue
+        try:
+            valeurs[p.chemin] = _convertir(p, noeud)
+        except ValueError as exc:
+            trouve = str(noeud) if not isinstance(noeud, (dict, list)) else type(noeud).__name__
+            erreurs.append(f"« {p.chemin} » doit être {exc}, trouvé « {trouve[:60]} »")
+    if erreurs:
+        raise ErreurConfiguration(
+            f"{chemin} : {len(erreurs)} paramètre(s) à corriger :\n"
+            + "\n".join(f"  - {e}" for e in erreurs)
+        )
+    return valeurs
 
 
 def charger_etude(dossier: Path) -> Etude:
@@ -153,54 +358,41 @@ def charger_etude(dossier: Path) -> Etude:
         raise ErreurConfiguration(
             f"{chemin} introuvable : créez l'étude avec « peuplement init {dossier} »"
         )
-    try:
-        d = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ErreurConfiguration(f"{chemin} : YAML illisible ({exc})") from exc
-    manquantes = [c for c in ("etude", "epci", "millesime", "operateur") if not d.get(c)]
-    if manquantes:
-        raise ErreurConfiguration(
-            f"{chemin} : clé(s) obligatoire(s) absente(s) : {', '.join(manquantes)}"
-        )
-    epci = d["epci"] if isinstance(d["epci"], dict) else {}
-    if not epci.get("code"):
-        raise ErreurConfiguration(f"{chemin} : « epci: code: » est obligatoire")
-    try:
-        millesime = int(d["millesime"])
-    except (TypeError, ValueError) as exc:
-        raise ErreurConfiguration(f"{chemin} : « millesime » doit être une année") from exc
-    convention = d.get("convention") or {}
-    seuils = d.get("seuils") or {}
-    controles = d.get("controles") or {}
-    prolongation = int(convention.get("prolongation_mois") or 0)
-    if not 0 <= prolongation <= 12:
-        raise ErreurConfiguration(
-            f"{chemin} : « prolongation_mois » doit être entre 0 et 12 (convention : 12 mois au plus)"
-        )
+    d = lire_yaml(chemin)
+    v = valider(d, chemin)
+    millesime = v["millesime"]
     return Etude(
         dossier=dossier,
-        nom=str(d["etude"]),
-        code_epci=str(epci["code"]),
-        libelle_epci=str(epci.get("libelle") or epci["code"]),
+        nom=v["etude"],
+        code_epci=v["epci.code"],
+        libelle_epci=v["epci.libelle"] or v["epci.code"],
         millesime=millesime,
-        date_reference=_date(
-            d.get("date_reference") or f"{millesime}-01-01", "date_reference", chemin
-        ),
-        operateur=str(d["operateur"]),
-        liste_qpv=int(d.get("liste_qpv") or 2015),
-        fin_convention=_date(convention["fin"], "convention.fin", chemin)
-        if convention.get("fin")
-        else None,
-        prolongation_mois=prolongation,
-        effectif_minimum=int(seuils.get("effectif_minimum", 11)),
-        taux_reponse_minimum=float(seuils.get("taux_reponse_minimum", 0.60)),
-        occupation_publique=str(seuils.get("occupation_publique", True)).strip().lower()
-        not in ("false", "non", "0"),
-        occupants_par_piece=int(controles.get("occupants_par_piece", 3)),
-        marge_occupants=int(controles.get("marge_occupants", 3)),
-        demonstration=str(d.get("mode", "")).strip().lower() == "demonstration",
+        date_reference=v["date_reference"] or dt.date(millesime, 1, 1),
+        operateur=v["operateur"],
+        liste_qpv=v["liste_qpv"],
+        signature_convention=v["convention.signature"],
+        fin_convention=v["convention.fin"],
+        prolongation_mois=v["convention.prolongation_mois"],
+        effectif_minimum=v["seuils.effectif_minimum"],
+        taux_reponse_minimum=v["seuils.taux_reponse_minimum"],
+        occupation_publique=v["seuils.occupation_publique"],
+        occupants_par_piece=v["controles.occupants_par_piece"],
+        marge_occupants=v["controles.marge_occupants"],
+        demonstration=v["mode"] == "demonstration",
+        responsable=v["traitement.responsable"],
+        finalite=v["traitement.finalite"],
+        destinataires=v["traitement.destinataires"] or [],
         brut=d,
     )
+
+
+def variables_secret(etude: Etude) -> dict[str, object]:
+    """The study's secrecy settings as dbt variables: a build never runs with other values."""
+    return {
+        "secret_seuil": etude.effectif_minimum,
+        "secret_taux_reponse_minimal": etude.taux_reponse_minimum,
+        "secret_occupation_publique": etude.occupation_publique,
+    }
 
 
 def initialiser_etude(
@@ -240,7 +432,12 @@ def initialiser_etude(
         ),
         encoding="utf-8",
     )
+    if mode != "demonstration":  # with a passphrase already set, the register is keyed at once
+        from ..protection.chiffrement import cle, cles_etude
 
+        phrase = cle(nom)
+        if phrase:
+            cles_etude(dossier, phrase, creer=True)
     Registre(dossier).ajouter(
         "creation", operateur, {"etude": nom}, "reussi", "création de l'étude"
     )

@@ -60,15 +60,22 @@ def exporter(relations: dict, dossier: Path, operateur: str | None) -> pa.Table:
     ecrivains["zones.csv"] = lambda chemin: ecrire_zones(pub, chemin)
     ecrivains["indicateurs.csv"] = lambda chemin: ecrire_indicateurs(pub, chemin)
     ecrivains.update(cartes.ecrivains)
-    fichiers = ecrire_atomiquement(dossier, ecrivains)
+    registre = Registre(etude) if (etude / "registre").is_dir() else None
+    # the manifest carries the register's anchor: a later truncation of the register shows
+    ecriture = ecrire_atomiquement(
+        dossier, ecrivains, {"registre": registre.ancre()} if registre else None
+    )
+    fichiers = ecriture.fichiers
     cartes.retirer_anciennes(dossier)
-    if (etude / "registre").is_dir():
-        Registre(etude).ajouter(
+    if registre:
+        registre.ajouter(
             "export",
             operateur or "dbt",
             {
                 "dossier": str(dossier),
                 "fichiers": [{"nom": n, "sha256": h} for n, h, _ in fichiers],
+                "fichiers_remplaces": ecriture.remplaces,
+                "ecritures_reprises": ecriture.reprises,
             },
             "reussi",
             f"{len(fichiers)} fichier(s) exporté(s) après un audit du secret sans échec "

@@ -343,3 +343,17 @@ def changer_cle(chemin: Path, ancienne: str, nouvelle: str) -> None:
         if ancien.exists():
             effacer(ancien)
     provisoire.rename(chemin)
+
+
+def environnement_dbt(etude) -> dict[str, str]:
+    """What dbt needs to open the encrypted warehouse and seal the register's export entry
+    (empty without a passphrase). dbt masks DBT_ENV_SECRET_* values in its logs."""
+    phrase = cle(etude.nom)
+    if not phrase:
+        return {}
+    cle_db = cle_entrepot(etude, phrase)
+    return {
+        "PEUPLEMENT_CIBLE": "chiffre",
+        "DBT_ENV_SECRET_PEUPLEMENT_CLE": cle_db,
+        VARIABLE_CLE_REGISTRE: cles_etude(etude.dossier, phrase).registre.hex(),
+    }

@@ -428,7 +428,7 @@ class Registre:
             elif sceau not in (HMAC_SHA256, SHA256):
                 return _rompue(v, i, f"sceau « {sceau} » inconnu")
             elif _sceller(_contenu(entree), sceau, cle) != entree["empreinte"]:
-                return _rompue(v, i, "contenu modifié après écriture (sceau invalide)")
+                return _rompue(v, i, "contenu modifié après écriture")
             elif sceau == HMAC_SHA256:
                 v.authentifiees += 1
             else:
