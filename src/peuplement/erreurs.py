@@ -35,3 +35,20 @@ def disque_plein(exc: BaseException) -> bool:
     return any(
         m in texte for m in ("no space left", "file too large", "disk quota", "not enough space")
     )
+
+
+def erreur_disque_plein(dossier, besoin_octets: int, quoi: str) -> ErreurEspace:
+    """The French message of a full disk: the folder, the free space, what is needed."""
+    import shutil
+
+    try:
+        libre = shutil.disk_usage(dossier).free
+    except OSError:
+        libre = None
+    mo = 1024 * 1024
+    return ErreurEspace(
+        f"disque plein (ou limite de taille de fichier atteinte) dans {dossier} : {quoi} ; "
+        + (f"espace libre : {libre / mo:.0f} Mo ; " if libre is not None else "")
+        + f"il faut environ {max(besoin_octets, mo) / mo:.0f} Mo libres : libérez de la place "
+        "puis relancez la commande"
+    )

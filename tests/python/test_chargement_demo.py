@@ -174,9 +174,15 @@ def test_the_register_records_the_demo(demo):
     dossier, resultat, _ = demo
     registre = Registre(dossier)
     entrees = registre.lire()
-    assert [e["operation"] for e in entrees[:2]] == ["creation", "chargement"]
+    # the load is recorded when it starts and when it ends
+    assert [(e["operation"], e["resultat"]) for e in entrees[:3]] == [
+        ("creation", "reussi"),
+        ("chargement", "commence"),
+        ("chargement", "reussi"),
+    ]
     assert entrees[1]["donnees"]["load_id"] == resultat.load_id
-    assert {f["fichier"] for f in entrees[1]["donnees"]["fichiers"]} == {
+    assert entrees[2]["donnees"]["debut"] == 2
+    assert {f["fichier"] for f in entrees[2]["donnees"]["fichiers"]} == {
         r.fichier for r in resultat.fichiers
     }
     assert registre.verifier().intact

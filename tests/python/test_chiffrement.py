@@ -155,7 +155,7 @@ def test_age_transmission_leaves_no_clear_value_anywhere(etude_reelle):
         for e in __import__("peuplement.protection.registre")
         .protection.registre.Registre(etude_reelle)
         .lire()
-    ] == ["creation", "changement_cle", "chargement", "chargement", "purge"]
+    ] == ["creation", "changement_cle"] + ["chargement"] * 4 + ["purge"]
 
 
 def test_changing_the_warehouse_key(etude_reelle):

@@ -46,14 +46,26 @@ def _remplacer(etude, avant: str, apres: str) -> None:
 # (what etude.yml says, the key the French message must name, what it must explain)
 REFUS = [
     ("effectif_minimum: 11", "effectif_minimum: 1", "seuils.effectif_minimum", "plancher"),
-    ("taux_reponse_minimum: 0.60", "taux_reponse_minimum: 0", "seuils.taux_reponse_minimum",
-     "plancher"),
+    (
+        "taux_reponse_minimum: 0.60",
+        "taux_reponse_minimum: 0",
+        "seuils.taux_reponse_minimum",
+        "plancher",
+    ),
     ("effectif_minimum: 11", "effectif_minimum: -5", "seuils.effectif_minimum", "entre 11 et"),
     ("effectif_minimum: 11", "effectif_minimum: 7", "seuils.effectif_minimum", "entre 11 et"),
-    ("effectif_minimum: 11", 'effectif_minimum: "onze"', "seuils.effectif_minimum",
-     "nombre entier"),
-    ("date_reference: 2022-01-01", "date_reference: 2022-02-30", "date_reference",
-     "qui existe au calendrier"),
+    (
+        "effectif_minimum: 11",
+        'effectif_minimum: "onze"',
+        "seuils.effectif_minimum",
+        "nombre entier",
+    ),
+    (
+        "date_reference: 2022-01-01",
+        "date_reference: 2022-02-30",
+        "date_reference",
+        "qui existe au calendrier",
+    ),
     ('operateur: "Testeur"', "operateur: null", "operateur", "obligatoire"),
 ]
 

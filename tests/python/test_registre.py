@@ -18,9 +18,14 @@ def test_creation_and_loads_are_recorded_with_file_hashes(etude):
     ecrire(etude, "X", "ops.xlsx", [ENTETE, ligne(1), ligne(2)])
     charger(charger_etude(etude), operateur="Opératrice B")
     entrees = Registre(etude).lire()
-    assert [e["operation"] for e in entrees] == ["creation", "chargement"]
+    assert [(e["operation"], e["resultat"]) for e in entrees] == [
+        ("creation", "reussi"),
+        ("chargement", "commence"),
+        ("chargement", "reussi"),
+    ]
     assert entrees[0]["operateur"] == "Testeur"
-    chargement = entrees[1]
+    chargement = entrees[2]
+    assert chargement["donnees"].pop("debut") == 2
     assert (chargement["operateur"], chargement["resultat"]) == ("Opératrice B", "reussi")
     sha = base(etude).execute("select fichier_sha256 from raw.fichiers").fetchone()[0]
     assert chargement["donnees"]["fichiers"] == [
@@ -75,18 +80,42 @@ def test_the_register_never_has_an_anonymous_entry(etude):
         Registre(etude).ajouter("acces", "  ")
 
 
-def test_export_to_xlsx_and_csv(etude, tmp_path):
-    Registre(etude).ajouter("acces", "Testeur", {"table": "raw.ops_lignes"}, "reussi", "lecture")
+def test_export_for_the_dpo_in_french_local_time_printable(etude, tmp_path):
+    import csv
+    import re
+
+    ecrire(etude, "X", "ops.xlsx", [ENTETE, ligne(1), ligne(2)])
+    charger(charger_etude(etude))
     sortie = peuplement(
         "registre", "exporter", "--etude", str(etude), "--sortie", str(tmp_path / "r.xlsx")
     )
     assert sortie.returncode == 0, sortie.stderr
     feuille = openpyxl.load_workbook(tmp_path / "r.xlsx").active
     lignes = list(feuille.iter_rows(values_only=True))
-    assert lignes[0][:4] == ("N°", "Date et heure", "Opérateur", "Opération")
-    assert [r[3] for r in lignes[1:]] == ["creation", "acces"]
+    entete = {r[0]: r[1] for r in lignes if r[0] and r[1]}
+    assert entete["EPCI"] == "EPCI à renseigner (SIREN 246200364)"
+    assert "Conférence intercommunale du logement" in entete["Destinataires des résultats"]
+    assert entete["Personne en charge du traitement"] == "Testeur"
+    assert entete["Vérification de la chaîne"].startswith("Registre intact : 3 entrée(s)")
+    debut = next(i for i, r in enumerate(lignes) if r[0] == "N°")
+    assert lignes[debut][:4] == ("N°", "Date et heure (Europe/Paris)", "Opérateur", "Opération")
+    table = lignes[debut + 1 :]
+    assert [(r[3], r[4]) for r in table] == [
+        ("Création de l'étude", "Réussie"),
+        ("Chargement de fichiers", "Commencée"),
+        ("Chargement de fichiers", "Réussie"),
+    ]
+    assert all(
+        re.fullmatch(r"\d\d/\d\d/20\d\d \d\d:\d\d:\d\d \(UTC\+0[12]:00\)", r[1]) for r in table
+    )
+    donnees = table[2][6]
+    assert "Fichiers : bailleurs/X/ops.xlsx (SHA-256 " in donnees, donnees
+    assert "lignes lues 3, chargées 2, en quarantaine 0" in donnees and "{" not in donnees
+    assert feuille.page_setup.orientation == "landscape" and feuille.print_title_rows
     Registre(etude).exporter(tmp_path / "r.csv")
-    assert (tmp_path / "r.csv").read_text(encoding="utf-8").count("\n") == 3
+    with open(tmp_path / "r.csv", encoding="utf-8-sig", newline="") as f:
+        rangs = list(csv.reader(f, delimiter=";"))
+    assert rangs[0][3] == "Opération" and len(rangs) == 4 and rangs[1][3] == "Création de l'étude"
 
 
 def test_loads_are_refused_after_the_end_of_the_convention(etude):

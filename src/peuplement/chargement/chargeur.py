@@ -11,15 +11,16 @@ The steps live in their own modules: `traitement` (one delivery against the ware
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Callable
 
-from ..erreurs import ErreurConvention
+from ..erreurs import disque_plein, erreur_disque_plein
 from ..etude import entrepot
 from ..etude.configuration import Etude
 from ..protection.registre import Registre
-from .livraisons import lister_livraisons
+from .livraisons import lister_livraisons, total_octets
 from .rapport import (
     RapportFichier,
     ResultatChargement,
@@ -49,61 +50,47 @@ def charger(
     done (with an empty name); `total_octets(etude)` is the sum of these sizes."""
     operateur = operateur or etude.operateur
     registre = Registre(etude.dossier)
-    try:
-        alerte = etude.verifier_convention(aujourdhui)
-    except ErreurConvention as exc:
-        registre.ajouter("chargement", operateur, {}, "refuse", str(exc))
-        raise
-    remarques: list[str] = [alerte] if alerte else []
     load_id = nouvel_identifiant()
-    debut = dt.datetime.now().replace(microsecond=0)
-    con = None
-    try:
+    with registre.operation("chargement", operateur, {"load_id": load_id}) as suivi:
+        alerte = etude.verifier_convention(aujourdhui)
+        remarques: list[str] = [alerte] if alerte else []
+        debut = dt.datetime.now().replace(microsecond=0)
         livraisons = lister_livraisons(etude, remarques)  # mapping errors surface before any write
         con = entrepot.ouvrir_etude(etude)
-        con.execute("begin transaction")
-        session = Session(etude, con, load_id, progression or sans_progression)
-        rapports: list[RapportFichier] = []
-        for livraison in livraisons:
-            rapports.extend(traiter(session, livraison))
-        enregistrer_rapport(session, rapports)
-        avertir = alertes(session, rapports)
-        entrepot.enregistrer_parametres(con, etude)
-        con.execute(
-            "insert into raw.chargements values (?, ?, ?, ?, ?, 'load', 'reussi', ?)",
-            [
-                load_id,
-                debut,
-                dt.datetime.now().replace(microsecond=0),
-                operateur,
-                etude.nom,
-                f"{sum(r.statut == 'charge' for r in rapports)} fichier(s) chargé(s)",
-            ],
-        )
-        con.execute("commit")
-    except BaseException as exc:
-        if con is not None:
-            con.execute("rollback")
+        try:
+            con.execute("begin transaction")
+            session = Session(etude, con, load_id, progression or sans_progression)
+            rapports: list[RapportFichier] = []
+            for livraison in livraisons:
+                rapports.extend(traiter(session, livraison))
+            enregistrer_rapport(session, rapports)
+            avertir = alertes(session, rapports)
+            entrepot.enregistrer_parametres(con, etude)
             con.execute(
-                "insert into raw.chargements values (?, ?, ?, ?, ?, 'load', 'echec', ?)",
+                "insert into raw.chargements values (?, ?, ?, ?, ?, 'load', 'reussi', ?)",
                 [
                     load_id,
                     debut,
                     dt.datetime.now().replace(microsecond=0),
                     operateur,
                     etude.nom,
-                    str(exc)[:2000],
+                    f"{sum(r.statut == 'charge' for r in rapports)} fichier(s) chargé(s)",
                 ],
             )
-            con.close()
-        registre.ajouter("chargement", operateur, {"load_id": load_id}, "echec", str(exc)[:2000])
-        raise
-    con.close()
-    registre.ajouter(
-        "chargement",
-        operateur,
-        donnees_registre(load_id, rapports),
-        "reussi",
-        f"{sum(r.rows_loaded for r in rapports)} lignes chargées",
-    )
+            entrepot.ecrire_ancre_registre(con, registre.ancre())
+            con.execute("commit")
+        except BaseException as exc:  # nothing of this load is kept, not even an « echec » row
+            with contextlib.suppress(Exception):
+                con.execute("rollback")
+            if disque_plein(exc):
+                besoin = 3 * total_octets(etude) + etude.chemin_base.stat().st_size
+                raise erreur_disque_plein(
+                    etude.chemin_base.parent, besoin, "le chargement n'a rien écrit"
+                ) from exc
+            raise
+        finally:
+            with contextlib.suppress(Exception):
+                con.close()
+        suivi.donnees = donnees_registre(load_id, rapports)
+        suivi.message = f"{sum(r.rows_loaded for r in rapports)} lignes chargées"
     return ResultatChargement(load_id, rapports, remarques, avertir)

@@ -175,24 +175,45 @@ SCHEMA = (
     Parametre("liste_qpv", "entier", defaut=2015, minimum=2015, maximum=2100),
     Parametre("convention.signature", "date"),
     Parametre("convention.fin", "date"),
-    Parametre("convention.prolongation_mois", "entier", defaut=0, minimum=0, maximum=12,
-              aide="la convention permet 12 mois de prolongation au plus"),
-    Parametre("operateur", "texte", obligatoire=True,
-              aide="la personne en charge du traitement (registre)"),
+    Parametre(
+        "convention.prolongation_mois",
+        "entier",
+        defaut=0,
+        minimum=0,
+        maximum=12,
+        aide="la convention permet 12 mois de prolongation au plus",
+    ),
+    Parametre(
+        "operateur",
+        "texte",
+        obligatoire=True,
+        aide="la personne en charge du traitement (registre)",
+    ),
     Parametre("mode", "choix", defaut="production", choix=("production", "demonstration")),
-    Parametre("seuils.effectif_minimum", "entier", defaut=PLANCHER_EFFECTIF,
-              minimum=PLANCHER_EFFECTIF, maximum=1000,
-              aide=f"plancher de la convention : {PLANCHER_EFFECTIF} unités, une valeur plus "
-              "stricte est permise"),
-    Parametre("seuils.taux_reponse_minimum", "decimal", defaut=PLANCHER_TAUX,
-              minimum=PLANCHER_TAUX, maximum=1.0,
-              aide=f"plancher de la convention : {PLANCHER_TAUX:.2f} (60 % de réponse), une "
-              "valeur plus stricte est permise"),
+    Parametre(
+        "seuils.effectif_minimum",
+        "entier",
+        defaut=PLANCHER_EFFECTIF,
+        minimum=PLANCHER_EFFECTIF,
+        maximum=1000,
+        aide=f"plancher de la convention : {PLANCHER_EFFECTIF} unités, une valeur plus "
+        "stricte est permise",
+    ),
+    Parametre(
+        "seuils.taux_reponse_minimum",
+        "decimal",
+        defaut=PLANCHER_TAUX,
+        minimum=PLANCHER_TAUX,
+        maximum=1.0,
+        aide=f"plancher de la convention : {PLANCHER_TAUX:.2f} (60 % de réponse), une "
+        "valeur plus stricte est permise",
+    ),
     Parametre("seuils.occupation_publique", "booleen", defaut=True),
     Parametre("controles.occupants_par_piece", "entier", defaut=3, minimum=1, maximum=20),
     Parametre("controles.marge_occupants", "entier", defaut=3, minimum=0, maximum=50),
-    Parametre("traitement.responsable", "texte",
-              aide="le responsable du traitement (en-tête du registre)"),
+    Parametre(
+        "traitement.responsable", "texte", aide="le responsable du traitement (en-tête du registre)"
+    ),
     Parametre("traitement.finalite", "texte"),
     Parametre("traitement.destinataires", "textes"),
 )
@@ -239,7 +260,9 @@ def lire_yaml(chemin: Path) -> dict:
     if d is None:
         return {}
     if not isinstance(d, dict):
-        raise ErreurConfiguration(f"{chemin} : le fichier doit être une liste de clés « clé: valeur »")
+        raise ErreurConfiguration(
+            f"{chemin} : le fichier doit être une liste de clés « clé: valeur »"
+        )
     return d
 
 
@@ -297,7 +320,9 @@ def _convertir(p: Parametre, valeur):
         return [str(v).strip() for v in valeurs]
     if p.minimum is not None and valeur < p.minimum or p.maximum is not None and valeur > p.maximum:
         borne = (
-            f"au moins {p.minimum:g}" if p.maximum is None else f"entre {p.minimum:g} et {p.maximum:g}"
+            f"au moins {p.minimum:g}"
+            if p.maximum is None
+            else f"entre {p.minimum:g} et {p.maximum:g}"
         )
         raise ValueError(f"{attendu} {borne}" + (f" ({p.aide})" if p.aide else ""))
     return valeur

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..erreurs import ErreurConfiguration
+from ..erreurs import ErreurConfiguration, ErreurPeuplement, disque_plein, erreur_disque_plein
 
 VARIABLE_CLE = "PEUPLEMENT_CLE"
 # set by `peuplement build` for its dbt child (the exports write the register); dbt masks it
@@ -221,9 +221,11 @@ def _reprendre(etude, phrase: str) -> str | None:
         if actuelle is None and not etude.chemin_base.exists():
             en_attente.unlink()
             return None
-        ancienne = _cles(phrase, actuelle, etude.dossier / FICHIER_DERIVATION).entrepot if (
-            actuelle
-        ) else phrase
+        ancienne = (
+            _cles(phrase, actuelle, etude.dossier / FICHIER_DERIVATION).entrepot
+            if (actuelle)
+            else phrase
+        )
         connecter_chiffre(etude.chemin_base, ancienne).close()  # raises if neither opens it
         en_attente.unlink()
         return None
@@ -275,7 +277,7 @@ def charger_httpfs(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"load '{extension_httpfs()}'")
 
 
-def erreur_ouverture(chemin: Path, exc: Exception) -> ErreurConfiguration:
+def erreur_ouverture(chemin: Path, exc: Exception) -> ErreurPeuplement:
     """A true French message for a warehouse that does not open."""
     texte = str(exc)
     if "lock" in texte.lower():
@@ -289,11 +291,8 @@ def erreur_ouverture(chemin: Path, exc: Exception) -> ErreurConfiguration:
         return ErreurCle(
             f"{chemin} : la clé ({VARIABLE_CLE}) n'est pas celle de cet entrepôt chiffré"
         )
-    if "space" in texte.lower() or "too large" in texte.lower():
-        return ErreurConfiguration(
-            f"{chemin} : disque plein, l'entrepôt ne peut pas être ouvert ; libérez de la place "
-            f"dans {chemin.parent}"
-        )
+    if disque_plein(exc):
+        return erreur_disque_plein(chemin.parent, 0, "l'entrepôt ne peut pas être ouvert")
     return ErreurConfiguration(
         f"{chemin} : impossible d'ouvrir l'entrepôt ({type(exc).__name__}) ; fichier abîmé ou "
         "qui n'est pas une base DuckDB"

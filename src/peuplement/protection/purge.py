@@ -132,40 +132,44 @@ def verifier(etude: Etude, attestation: Attestation) -> list[str]:
 def ecrire_attestation(etude: Etude, attestation: Attestation, empreinte_registre: str) -> Path:
     import xlsxwriter
 
+    from .registre_dpo import entete_etude, heure_locale, mettre_en_page
+
     exports = etude.dossier / "exports"
     exports.mkdir(parents=True, exist_ok=True)
     chemin = exports / f"attestation_destruction_{attestation.date[:10]}.xlsx"
     classeur = xlsxwriter.Workbook(str(chemin))
     f = classeur.add_worksheet("Attestation")
-    gras = classeur.add_format({"bold": True})
+    gras = classeur.add_format({"bold": True, "valign": "top"})
+    texte = classeur.add_format({"text_wrap": True, "valign": "top"})
     titre = classeur.add_format({"bold": True, "font_size": 14})
-    f.set_column(0, 0, 36)
+    tete = classeur.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1})
+    cellule = classeur.add_format({"border": 1})
+    f.set_column(0, 0, 40)
     f.set_column(1, 1, 70)
     f.set_column(2, 2, 14)
     f.write(0, 0, "Attestation de destruction des données à caractère personnel", titre)
-    lignes = [
-        ("Étude", etude.nom),
-        ("EPCI", f"{etude.libelle_epci} ({etude.code_epci})"),
-        ("Millésime des données", str(etude.millesime)),
-        ("Date de la destruction", attestation.date),
+    lignes = entete_etude(etude.dossier) + [
+        ("Date de la destruction", heure_locale(attestation.date)),
         ("Opérateur", attestation.operateur),
         (
             "Vérification",
-            "aucun reste trouvé dans le dossier de l'étude ni l'espace temporaire"
+            "aucun reste trouvé dans le dossier de l'étude ni l'espace temporaire, aucune valeur "
+            "des fichiers détruits dans ce qui est conservé"
             if attestation.verifiee
             else "; ".join(attestation.restes),
         ),
         ("Conservé", "les exports agrégés (exports/), le registre des opérations, etude.yml"),
-        ("Entrée du registre (empreinte SHA-256)", empreinte_registre),
+        ("Entrée du registre (sceau)", empreinte_registre),
     ]
     for i, (cle, valeur) in enumerate(lignes, start=2):
         f.write(i, 0, cle, gras)
-        f.write(i, 1, valeur)
+        f.write(i, 1, valeur, texte)
     debut = len(lignes) + 3
     f.write_row(
-        debut, 0, ["Fichier détruit", "Empreinte SHA-256 (avant destruction)", "Octets"], gras
+        debut, 0, ["Fichier détruit", "Empreinte SHA-256 (avant destruction)", "Octets"], tete
     )
     for i, fichier in enumerate(attestation.fichiers, start=debut + 1):
-        f.write_row(i, 0, [fichier["chemin"], fichier["sha256"], fichier["octets"]])
+        f.write_row(i, 0, [fichier["chemin"], fichier["sha256"], fichier["octets"]], cellule)
+    mettre_en_page(f, f"Attestation de destruction – {etude.nom}", debut)
     classeur.close()
     return chemin

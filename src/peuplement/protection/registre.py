@@ -100,10 +100,11 @@ def _nom_etude(dossier_etude: Path) -> str | None:
 
 
 # -- what a failed operation says -------------------------------------------------------------
+# greedy: a value holding the closing mark is masked too (at the cost of the text in between)
 _CITATIONS = (
-    (re.compile(r"«[^»]*»"), "« … »"),
-    (re.compile(r"\[[^\]]*\]"), "[…]"),
-    (re.compile(r'"[^"]*"'), '"…"'),
+    (re.compile(r"\[.*\]"), "[…]"),
+    (re.compile(r"«.*»"), "« … »"),
+    (re.compile(r'".*"'), '"…"'),
 )
 
 
@@ -193,7 +194,9 @@ class Verification:
         if self.ancres:
             morceaux.append("ancres concordantes : " + " ; ".join(self.ancres))
         if self.ouvertes:
-            morceaux.append(f"opération(s) en cours ou sans fin inscrite : n° {_plages(self.ouvertes)}")
+            morceaux.append(
+                f"opération(s) en cours ou sans fin inscrite : n° {_plages(self.ouvertes)}"
+            )
         return " ; ".join(morceaux) + "."
 
 
@@ -373,7 +376,9 @@ class Registre:
             self._fin(operation, operateur, suivi, suivi.resultat, suivi.message)
 
     def _fin(self, operation, operateur, suivi: Suivi, resultat: str, message: str) -> None:
-        self.ajouter(operation, operateur, {"debut": suivi.debut, **suivi.donnees}, resultat, message)
+        self.ajouter(
+            operation, operateur, {"debut": suivi.debut, **suivi.donnees}, resultat, message
+        )
 
     def _constater_interruptions(self, entrees: list[dict], operateur: str) -> None:
         for entree in ouvertes(entrees):
@@ -389,6 +394,12 @@ class Registre:
                 f"{entree['horodatage'][:19].replace('T', ' à ')} sans fin inscrite : la commande a "
                 "été arrêtée avant de finir (arrêt forcé, coupure) ; constaté par la commande suivante",
             )
+
+    def exporter(self, chemin: Path) -> Path:
+        """The register for a landlord or the DPO: printable xlsx, or CSV (see registre_dpo)."""
+        from .registre_dpo import exporter
+
+        return exporter(self, chemin)
 
     # -- verification --------------------------------------------------------------------------
     def verifier(self, ancres: list[tuple[str, dict]] | None = None) -> Verification:
@@ -406,8 +417,11 @@ class Registre:
             if (self.dossier / "etude.yml").exists():
                 etat = "vide" if self.chemin.exists() else "absent"
                 return Verification(
-                    False, 0, 1, f"registre {etat} (supprimé ou vidé ?) : une étude a un registre "
-                    "dès sa création"
+                    False,
+                    0,
+                    1,
+                    f"registre {etat} (supprimé ou vidé ?) : une étude a un registre "
+                    "dès sa création",
                 )
             return v
         precedente = ORIGINE
@@ -419,8 +433,10 @@ class Registre:
                 return _rompue(v, i, f"numéro {entree['numero']} au lieu de {i}")
             if entree["empreinte_precedente"] != precedente:
                 return _rompue(
-                    v, i, "ne suit pas l'entrée précédente (entrée supprimée, insérée ou "
-                    "modifiée avant elle)"
+                    v,
+                    i,
+                    "ne suit pas l'entrée précédente (entrée supprimée, insérée ou "
+                    "modifiée avant elle)",
                 )
             sceau = entree.get("sceau", SHA256)
             if sceau == HMAC_SHA256 and cle is None:
