@@ -194,3 +194,15 @@ def test_changing_the_warehouse_key(etude_reelle):
         ).returncode
         == 0
     )
+
+
+def test_purge_finds_a_value_of_the_destroyed_files_left_in_a_kept_file(etude_reelle):
+    env = {"PEUPLEMENT_CLE": CLE}
+    assert peuplement("load", "--etude", str(etude_reelle), env=env).returncode == 0
+    note = etude_reelle / "exports" / "notes.csv"
+    note.write_text(f"logement;remarque\n{SENTINELLE};à revoir\n", encoding="utf-8")
+    sortie = peuplement("purge", "--etude", str(etude_reelle), "--yes", env=env)
+    assert sortie.returncode == 1, sortie.stdout + sortie.stderr
+    texte = " ".join(sortie.stdout.split())
+    assert "exports/notes.csv contient 1 valeur(s) d'un fichier détruit" in texte
+    assert SENTINELLE not in sortie.stdout  # the attestation names the file, not the value

@@ -134,3 +134,157 @@ def test_loads_are_refused_after_the_end_of_the_convention(etude):
     assert etude_prolongee.date_limite == dt.date(2025, 12, 31)
     assert "prend fin le 31/12/2025" in etude_prolongee.verifier_convention(dt.date(2025, 11, 15))
     assert etude_prolongee.verifier_convention(dt.date(2025, 1, 15)) is None
+
+
+# -- tampering: every case detected, with the study's key ----------------------------------------
+CLE = "phrase secrète à accents, très longue"  # any passphrase works (derived key)
+
+
+@pytest.fixture(scope="module")
+def etude_scellee(tmp_path_factory):
+    """A real (encrypted) study: created, loaded, and a few consultations recorded."""
+    import os
+
+    from peuplement.etude.configuration import initialiser_etude
+
+    dossier = tmp_path_factory.mktemp("scellee") / "etude"
+    os.environ["PEUPLEMENT_CLE"] = CLE
+    try:
+        initialiser_etude(dossier, nom="Scellée", code_epci="246200364", operateur="Testeur")
+        ecrire(dossier, "X", "ops.xlsx", [ENTETE] + [ligne(i) for i in range(1, 20)])
+        charger(charger_etude(dossier))
+        registre = Registre(dossier)
+        for k in range(4):
+            registre.ajouter("acces", "Testeur", {"table": f"t{k}"}, "reussi", f"lecture {k}")
+    finally:
+        del os.environ["PEUPLEMENT_CLE"]
+    return dossier
+
+
+def _reecrire_sans_cle(entrees: list[dict]) -> list[dict]:
+    """What an operator without the key can do: recompute every seal with plain SHA-256."""
+    from peuplement.protection import registre as r
+
+    precedente = r.ORIGINE
+    for i, e in enumerate(entrees, start=1):
+        e["numero"], e["empreinte_precedente"], e["sceau"] = i, precedente, r.SHA256
+        e["empreinte"] = r._sceller(r._contenu(e), r.SHA256, None)
+        precedente = e["empreinte"]
+    return entrees
+
+
+def _ecrire(chemin, entrees):
+    chemin.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entrees))
+
+
+def _ancre_sans_cle(dossier, entrees):
+    from peuplement.protection import registre as r
+
+    ancre = {"entrees": len(entrees), "empreinte": entrees[-1]["empreinte"], "sceau": r.SHA256}
+    ancre["scellement"] = r._sceller(ancre, r.SHA256, None)
+    (dossier / "registre" / "ancre.json").write_text(json.dumps(ancre))
+
+
+def _modifier(d, e):
+    e[3]["message"] = "consultation effacée"
+    _ecrire(d / "registre" / "registre.jsonl", e)
+
+
+def _modifier_et_resceller(d, e):
+    e[3]["donnees"] = {"table": "autre"}
+    _ecrire(d / "registre" / "registre.jsonl", _reecrire_sans_cle(e))
+    _ancre_sans_cle(d, e)
+
+
+def _supprimer_milieu(d, e):
+    _ecrire(d / "registre" / "registre.jsonl", e[:3] + e[4:])
+
+
+def _tronquer(d, e):
+    _ecrire(d / "registre" / "registre.jsonl", e[:-2])
+
+
+def _tronquer_sans_ancre(d, e):
+    _ecrire(d / "registre" / "registre.jsonl", e[:-2])
+    (d / "registre" / "ancre.json").unlink()
+
+
+def _tronquer_et_reancrer(d, e):
+    _ecrire(d / "registre" / "registre.jsonl", e[:-2])
+    _ancre_sans_cle(d, e[:-2])
+
+
+def _vider(d, e):
+    (d / "registre" / "registre.jsonl").write_text("")
+
+
+def _effacer(d, e):
+    (d / "registre" / "registre.jsonl").unlink()
+    (d / "registre" / "ancre.json").unlink()
+
+
+def _tout_reecrire_sans_cle(d, e):
+    e = _reecrire_sans_cle([x for x in e if x["operation"] != "acces"])
+    _ecrire(d / "registre" / "registre.jsonl", e)
+    _ancre_sans_cle(d, e)
+
+
+def _intervertir(d, e):
+    e[4], e[5] = e[5], e[4]
+    _ecrire(d / "registre" / "registre.jsonl", e)
+
+
+FALSIFICATIONS = {
+    "entrée modifiée": (_modifier, "contenu modifié"),
+    # recomputed without the key: the anchor inside the encrypted warehouse tells
+    "entrée modifiée, chaîne recalculée sans la clé": (_modifier_et_resceller, "registre réécrit"),
+    "entrée supprimée": (_supprimer_milieu, "numéro 5 au lieu de 4"),
+    "dernières entrées coupées": (_tronquer, "tronqué"),
+    "dernières entrées coupées, ancre supprimée": (_tronquer_sans_ancre, "ancre du registre"),
+    "dernières entrées coupées, ancre refaite sans la clé": (_tronquer_et_reancrer, "ancre"),
+    "registre vidé": (_vider, "registre vide"),
+    "registre supprimé": (_effacer, "registre absent"),
+    "chaîne entière réécrite sans la clé": (_tout_reecrire_sans_cle, "registre réécrit"),
+    "entrées interverties": (_intervertir, "numéro"),
+}
+
+
+@pytest.mark.parametrize("cas", list(FALSIFICATIONS))
+def test_every_tampering_is_detected_and_named(etude_scellee, tmp_path, monkeypatch, cas):
+    import shutil
+
+    dossier = tmp_path / "etude"
+    shutil.copytree(etude_scellee, dossier)
+    monkeypatch.setenv("PEUPLEMENT_CLE", CLE)
+    assert Registre(dossier).verifier().intact
+    falsifier, raison = FALSIFICATIONS[cas]
+    falsifier(dossier, Registre(dossier).lire())
+    verification = Registre(dossier).verifier()
+    assert not verification.intact and raison in verification.raison, verification.raison
+    sortie = peuplement("register", "--etude", str(dossier), "verify", env={"PEUPLEMENT_CLE": CLE})
+    assert sortie.returncode == 1 and "Registre altéré" in sortie.stdout
+
+
+def test_without_the_key_the_chain_still_holds_but_seals_are_not_checked(etude_scellee):
+    verification = Registre(etude_scellee).verifier()
+    assert verification.intact and verification.authentifiees == 0
+    assert verification.non_verifiees == verification.entrees
+    assert "définissez PEUPLEMENT_CLE" in verification.resume()
+
+
+def test_a_header_row_of_personal_data_never_reaches_the_register(etude):
+    personnel = ["L0001 Dupont Jean", "12 rue X", "0601020304", "Dupont", "Jean"]
+    ecrire(etude, "X", "ops.xlsx", [personnel, ["L0002 Martin Paul", "3 rue Y", "0605060708"]])
+    sortie = peuplement("load", "--etude", str(etude))
+    assert sortie.returncode == 2 and "en-tête introuvable" in sortie.stderr
+    texte = (etude / "registre" / "registre.jsonl").read_text(encoding="utf-8")
+    for valeur in personnel + ["Martin", "0605060708"]:
+        assert valeur not in texte
+    derniere = Registre(etude).lire()[-1]
+    assert derniere["resultat"] == "echec" and "en-tête introuvable" in derniere["message"]
+    purge = peuplement("purge", "--etude", str(etude), "--yes")
+    assert purge.returncode == 0 and "aucun reste" in purge.stdout, purge.stdout
+    gardes = [p for p in etude.rglob("*") if p.is_file()]
+    assert gardes and not any(
+        v.encode() in p.read_bytes() for p in gardes for v in personnel + ["0605060708"]
+    )

@@ -83,7 +83,8 @@ def charger(
             with contextlib.suppress(Exception):
                 con.execute("rollback")
             if disque_plein(exc):
-                besoin = 3 * total_octets(etude) + etude.chemin_base.stat().st_size
+                # DuckDB: a few MB for the schema, then about 10 times the files loaded
+                besoin = 16 * 2**20 + 10 * total_octets(etude) + etude.chemin_base.stat().st_size
                 raise erreur_disque_plein(
                     etude.chemin_base.parent, besoin, "le chargement n'a rien écrit"
                 ) from exc

@@ -457,12 +457,6 @@ def initialiser_etude(
         ),
         encoding="utf-8",
     )
-    if mode != "demonstration":  # with a passphrase already set, the register is keyed at once
-        from ..protection.chiffrement import cle, cles_etude
-
-        phrase = cle(nom)
-        if phrase:
-            cles_etude(dossier, phrase, creer=True)
     Registre(dossier).ajouter(
         "creation", operateur, {"etude": nom}, "reussi", "création de l'étude"
     )

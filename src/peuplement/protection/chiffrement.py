@@ -213,21 +213,18 @@ def _reprendre(etude, phrase: str) -> str | None:
     """A derivation written before its warehouse was re-encrypted: kept if the warehouse opens
     with it (the re-encryption finished), dropped if it opens with the current one."""
     en_attente = _en_attente(etude)
+    base = etude.chemin_base
+    if not base.exists():
+        en_attente.unlink()
+        return None
     try:
         cles = _cles(phrase, json.loads(en_attente.read_text(encoding="utf-8")), en_attente)
-        connecter_chiffre(etude.chemin_base, cles.entrepot).close()
+        connecter_chiffre(base, cles.entrepot).close()
     except (ErreurCle, ValueError, KeyError):
         actuelle = lire_derivation(etude.dossier)
-        if actuelle is None and not etude.chemin_base.exists():
-            en_attente.unlink()
-            return None
-        ancienne = (
-            _cles(phrase, actuelle, etude.dossier / FICHIER_DERIVATION).entrepot
-            if (actuelle)
-            else phrase
-        )
-        connecter_chiffre(etude.chemin_base, ancienne).close()  # raises if neither opens it
-        en_attente.unlink()
+        ancienne = _cles(phrase, actuelle, etude.dossier / FICHIER_DERIVATION) if actuelle else None
+        connecter_chiffre(base, ancienne.entrepot if ancienne else phrase).close()
+        en_attente.unlink()  # the warehouse is still under the current key
         return None
     os.replace(en_attente, etude.dossier / FICHIER_DERIVATION)
     return cles.entrepot

@@ -5,7 +5,9 @@ reference files, the warehouse (database, WAL, DuckDB spill folder) and the dbt 
 the study. Kept: the exports (aggregates only), the register, etude.yml and the mapping files.
 Each file is overwritten with zeros, then removed; its SHA-256 is recorded first. Then the study
 folder and the temporary folder are scanned for the destroyed paths and for any copy (same
-SHA-256) left behind. The attestation goes into the register and into an xlsx in exports/.
+SHA-256) left behind, and every kept file (register, exports, settings) for the values of the
+landlords' files (`valeurs`): none may be left. The attestation goes into the register and into
+an xlsx in exports/.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from ..chargement.livraisons import sha256_fichier
 from ..etude.configuration import FICHIER_CORRESPONDANCES, Etude
+from . import valeurs
 from .registre import DOSSIER as DOSSIER_REGISTRE
 from .registre import Registre
 
@@ -78,7 +81,9 @@ def purger(etude: Etude, operateur: str | None = None) -> Attestation:
     attestation = Attestation(
         dt.datetime.now().astimezone().replace(microsecond=0).isoformat(), operateur
     )
-    for chemin in a_detruire(etude):
+    cibles = a_detruire(etude)
+    sensibles = valeurs.valeurs_sensibles(etude, cibles)  # read before they are destroyed
+    for chemin in cibles:
         attestation.fichiers.append(
             {
                 "chemin": str(chemin.relative_to(etude.dossier))
@@ -94,7 +99,7 @@ def purger(etude: Etude, operateur: str | None = None) -> Attestation:
         etude.chemin_base.with_name(etude.chemin_base.name + ".tmp"),
     ):
         shutil.rmtree(dossier, ignore_errors=True)
-    attestation.restes = verifier(etude, attestation)
+    attestation.restes = verifier(etude, attestation) + valeurs.restes(etude, sensibles)
     registre = Registre(etude.dossier)
     entree = registre.ajouter(
         "purge",

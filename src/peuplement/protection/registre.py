@@ -73,20 +73,30 @@ def _contenu(entree: dict) -> dict:
 
 def cle_du_registre(dossier_etude: Path) -> bytes | None:
     """The register key: given by `peuplement build` to dbt, else derived from the passphrase
-    (None without a passphrase, or with one that is not the study's)."""
+    (None without a passphrase, or with one that is not the study's). A study that has neither
+    derivation file nor warehouse gets its derivation file here, so that its first entries are
+    keyed; a warehouse from before key derivation is migrated by `chiffrement.cle_entrepot`."""
+    import os
+
     from .chiffrement import ErreurCle, cle, cle_registre_environnement, cles_etude
 
     environnement = cle_registre_environnement()
     if environnement:
         return environnement
-    phrase = cle(_nom_etude(dossier_etude))
-    if not phrase:
-        return None
-    try:
-        cles = cles_etude(dossier_etude, phrase, creer=False)
-    except ErreurCle:
-        return None
-    return cles.registre if cles else None
+    dossier_etude = Path(dossier_etude)
+    creer = (dossier_etude / "etude.yml").exists() and not (
+        dossier_etude / "entrepot" / "peuplement.duckdb"
+    ).exists()
+    # `keys changer` writes its entry once the new passphrase is in place
+    for phrase in (cle(_nom_etude(dossier_etude)), os.environ.get("PEUPLEMENT_NOUVELLE_CLE")):
+        if not phrase:
+            continue
+        try:
+            cles = cles_etude(dossier_etude, phrase, creer=creer)
+        except ErreurCle:
+            continue
+        return cles.registre if cles else None
+    return None
 
 
 def _nom_etude(dossier_etude: Path) -> str | None:
@@ -120,12 +130,10 @@ def message_registre(exc: BaseException) -> str:
     """The register's account of an error: the file and the reason, never a cell's value."""
     if isinstance(exc, (KeyboardInterrupt, SystemExit)):
         return "commande interrompue (Ctrl+C ou signal d'arrêt) avant la fin"
-    if isinstance(exc, ErreurEspace) or (
-        not isinstance(exc, ErreurPeuplement) and disque_plein(exc)
-    ):
-        return "disque plein : " + (
-            str(exc) if isinstance(exc, ErreurEspace) else "écriture impossible"
-        )
+    if isinstance(exc, ErreurEspace):
+        return str(exc)[:2000]
+    if not isinstance(exc, ErreurPeuplement) and disque_plein(exc):
+        return "disque plein : écriture impossible, rien n'a été gardé de l'opération"
     if isinstance(exc, ErreurFichier):
         reste = str(exc)[len(exc.fichier) :]
         return (exc.fichier + masquer(reste))[:2000]
@@ -365,13 +373,12 @@ class Registre:
             try:
                 yield suivi
             except BaseException as exc:
-                interrompu = isinstance(exc, KeyboardInterrupt) or (
-                    isinstance(exc, SystemExit) and exc.code not in (0, None)
-                )
-                resultat = INTERROMPU if interrompu else _resultat_erreur(exc)
                 if isinstance(exc, SystemExit) and exc.code in (0, None):
-                    resultat = suivi.resultat
-                self._fin(operation, operateur, suivi, resultat, message_registre(exc))
+                    self._fin(operation, operateur, suivi, suivi.resultat, suivi.message)
+                else:
+                    interrompu = isinstance(exc, (KeyboardInterrupt, SystemExit))
+                    resultat = INTERROMPU if interrompu else _resultat_erreur(exc)
+                    self._fin(operation, operateur, suivi, resultat, message_registre(exc))
                 raise
             self._fin(operation, operateur, suivi, suivi.resultat, suivi.message)
 
