@@ -206,3 +206,24 @@ def test_purge_finds_a_value_of_the_destroyed_files_left_in_a_kept_file(etude_re
     texte = " ".join(sortie.stdout.split())
     assert "exports/notes.csv contient 1 valeur(s) d'un fichier détruit" in texte
     assert SENTINELLE not in sortie.stdout  # the attestation names the file, not the value
+
+
+def test_a_study_encrypted_with_the_raw_passphrase_is_migrated_on_first_use(etude_reelle):
+    from peuplement.protection.chiffrement import connecter_chiffre
+    from peuplement.protection.registre import Registre
+
+    base = etude_reelle / "entrepot" / "peuplement.duckdb"
+    ancienne = connecter_chiffre(base, CLE)  # how studies were encrypted before key derivation
+    entrepot.creer_schema(ancienne)
+    ancienne.close()
+    assert not (etude_reelle / "cles" / "derivation.json").exists()
+    sortie = peuplement("load", "--etude", str(etude_reelle), env={"PEUPLEMENT_CLE": CLE})
+    assert sortie.returncode == 0, sortie.stderr
+    assert (etude_reelle / "cles" / "derivation.json").exists()
+    with pytest.raises(ErreurConfiguration, match="n'est pas celle de cet entrepôt"):
+        connecter_chiffre(base, CLE)
+    con = _ouvrir(etude_reelle, CLE)
+    assert con.execute("select count(*) from raw.ops_lignes").fetchone()[0] == 29
+    con.close()
+    migration = [e for e in Registre(etude_reelle).lire() if e["operation"] == "changement_cle"]
+    assert len(migration) == 1 and "clé dérivée" in migration[0]["message"]

@@ -9,6 +9,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from peuplement.chargement.chargeur import charger
 from peuplement.erreurs import ErreurPeuplement
 from peuplement.etude.configuration import charger_etude
+from peuplement.protection.registre import Registre
 
 
 def _erreur(etude) -> str:
@@ -26,10 +27,11 @@ def _rien_ecrit(etude):
         "lignes_ignorees",
         "fichiers",
         "rapport_chargement",
+        "chargements",  # not even a row saying it failed: the register says it
     ):
         assert con.execute(f"select count(*) from raw.{table}").fetchone()[0] == 0, table
-    statut = con.execute("select statut, message from raw.chargements").fetchall()
-    assert statut and statut[-1][0] == "echec"
+    derniere = Registre(etude).lire()[-1]
+    assert (derniere["operation"], derniere["resultat"]) == ("chargement", "echec")
 
 
 def test_corrupt_file(etude):

@@ -288,3 +288,23 @@ def test_a_header_row_of_personal_data_never_reaches_the_register(etude):
     assert gardes and not any(
         v.encode() in p.read_bytes() for p in gardes for v in personnel + ["0605060708"]
     )
+
+
+def test_a_wrong_passphrase_is_refused_and_recorded_without_breaking_the_chain(
+    etude_scellee, tmp_path
+):
+    import shutil
+
+    dossier = tmp_path / "etude"
+    shutil.copytree(etude_scellee, dossier)
+    sortie = peuplement("load", "--etude", str(dossier), env={"PEUPLEMENT_CLE": "pas la bonne"})
+    assert sortie.returncode == 2 and "n'est pas celle de cette étude" in sortie.stderr
+    derniere = Registre(dossier).lire()[-1]
+    assert (
+        derniere["resultat"] == "echec" and "n'est pas celle de cette étude" in derniere["message"]
+    )
+    assert derniere["sceau"] == "sha256"  # written without the key: said so, not hidden
+    sortie = peuplement("register", "--etude", str(dossier), "verify", env={"PEUPLEMENT_CLE": CLE})
+    assert sortie.returncode == 0, sortie.stdout
+    texte = " ".join(sortie.stdout.split())
+    assert "Registre intact" in texte and "2 écrite(s) sans la clé (non authentifiées)" in texte

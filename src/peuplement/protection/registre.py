@@ -327,6 +327,12 @@ class Registre:
             os.close(fd)
 
     def _ecrire_ancre(self, entree: dict, cle: bytes | None) -> None:
+        """Advance the anchor; an entry sealed without the key never replaces a keyed anchor
+        (so a plain SHA-256 anchor beside keyed entries can only be a forgery)."""
+        if cle is None:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                if json.loads(self.chemin_ancre.read_text("utf-8")).get("sceau") == HMAC_SHA256:
+                    return
         ancre = {"entrees": entree["numero"], "empreinte": entree["empreinte"]}
         ancre["sceau"] = HMAC_SHA256 if cle else SHA256
         ancre["scellement"] = _sceller(ancre, ancre["sceau"], cle)
