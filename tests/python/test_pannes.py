@@ -301,3 +301,39 @@ def test_concurrent_commands_keep_one_chain(modele, tmp_path):
     entrees = Registre(dossier).lire()
     assert sum(e["operation"] == "acces" for e in entrees) == 60
     assert [e["numero"] for e in entrees] == list(range(1, len(entrees) + 1))
+
+
+def test_the_exports_folder_always_holds_one_release(tmp_path):
+    import json
+
+    from peuplement.exports.ecriture import MANIFESTE, PRET, ecrire_atomiquement
+
+    def texte(contenu):
+        return lambda chemin: chemin.write_text(contenu, encoding="utf-8")
+
+    exports = tmp_path / "exports"
+    premiere = {"restitution_A_2022.xlsx": texte("a"), "restitution_B_2022.xlsx": texte("b")}
+    ecrire_atomiquement(exports, {**premiere, "cellules.csv": texte("1")})
+    # a crash while a release was being moved into place: A and B moved, cellules.csv not yet
+    reste = exports / ".export-crash"
+    reste.mkdir()
+    (reste / "cellules.csv").write_text("2")
+    noms = [*premiere, "cellules.csv"]
+    (reste / MANIFESTE).write_text(
+        json.dumps({"fichiers": [{"nom": n} for n in noms], "remplaces": []}), encoding="utf-8"
+    )
+    (reste / PRET).write_text("{}")
+    moitie = exports / ".export-moitie"  # a crash while writing: never complete
+    moitie.mkdir()
+    (moitie / "zones.csv").write_text("à moitié")
+    ecriture = ecrire_atomiquement(exports, {"restitution_A_2022.xlsx": texte("a2")})
+    assert sorted(ecriture.reprises) == [
+        ".export-crash : écriture interrompue achevée",
+        ".export-moitie : écriture interrompue abandonnée (supprimé)",
+    ]
+    assert not list(exports.glob(".export-*"))
+    assert (exports / "restitution_A_2022.xlsx").read_text() == "a2"
+    assert not (exports / "restitution_B_2022.xlsx").exists()  # the landlord that left
+    assert len(ecriture.remplaces) == 2 and all((exports / r).is_file() for r in ecriture.remplaces)
+    manifeste = json.loads((exports / MANIFESTE).read_text(encoding="utf-8"))
+    assert [f["nom"] for f in manifeste["fichiers"]] == ["restitution_A_2022.xlsx"]
