@@ -106,7 +106,7 @@ class Etude:
             raise ErreurConvention(
                 f"la convention a pris fin le {limite:%d/%m/%Y} (etude.yml : convention.fin"
                 f"{' + prolongation' if self.prolongation_mois else ''}) : aucun nouveau chargement de "
-                "données personnelles n'est permis ; lancez « peuplement purge » ou, si la convention "
+                "données personnelles n'est permis ; lancez « peuplement purger » ou, si la convention "
                 "a été prolongée, renseignez prolongation_mois (12 au plus)"
             )
         if (limite - aujourdhui).days <= 60:
@@ -381,7 +381,7 @@ def charger_etude(dossier: Path) -> Etude:
     chemin = dossier / FICHIER_ETUDE
     if not chemin.exists():
         raise ErreurConfiguration(
-            f"{chemin} introuvable : créez l'étude avec « peuplement init {dossier} »"
+            f"{chemin} introuvable : créez l'étude avec « peuplement initialiser {dossier} »"
         )
     d = lire_yaml(chemin)
     v = valider(d, chemin)

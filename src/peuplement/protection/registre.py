@@ -250,7 +250,7 @@ class Registre:
                 except json.JSONDecodeError as exc:
                     raise ErreurConfiguration(
                         f"{self.chemin} : ligne {i} illisible (registre altéré) ; vérifiez-le avec "
-                        "« peuplement register verify » et restaurez-le depuis une sauvegarde"
+                        "« peuplement registre verifier » et restaurez-le depuis une sauvegarde"
                     ) from exc
         return entrees
 

@@ -1,6 +1,6 @@
 """Encrypted transmission of the landlords' files (age format, X25519).
 
-`peuplement keys init` creates the study's key pair: the public recipient goes to the landlords
+`peuplement cles creer` creates the study's key pair: the public recipient goes to the landlords
 (cles/destinataire.txt, printed), the secret identity is stored only encrypted with the warehouse
 key (cles/identite.age, age passphrase mode). A landlord sends `ops_2022.xlsx.age`; the loader
 decrypts it in memory and never writes the clear file.
@@ -52,7 +52,7 @@ def dechiffrer(etude: Etude, chemin: Path, nom: str) -> bytes:
         raise ErreurFichier(
             nom,
             f"fichier chiffré (age) : il faut la paire de clés de l'étude "
-            f"(peuplement keys init) et {VARIABLE_CLE}",
+            f"(peuplement cles creer) et {VARIABLE_CLE}",
         )
     try:
         identite = x25519.Identity.from_str(

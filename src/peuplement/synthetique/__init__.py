@@ -3,5 +3,5 @@
 Owns the fictional geography, the households, the landlords' file layouts and defects, and the
 writers (xlsx, ods, csv). May import: `peuplement.erreurs`, `peuplement.etude` (to create the
 study folder), `peuplement.cartographie.spatial` and `.geopackage` (the synthetic contours).
-Never the loader: a synthetic study goes through `peuplement load` like a real one.
+Never the loader: a synthetic study goes through `peuplement charger` like a real one.
 """
