@@ -58,7 +58,11 @@ def _classeur(dossier, prefixe):
     return load_workbook(chemin)
 
 
-def _verifier_cellule(cellule, figure, type_):
+# occupancy at 1 January is a public register fact (RPLS), published as is: 0 % and 100 % allowed
+OCCUPATION_PUBLIQUE = {"part_loues", "part_vacants", "part_loues_tiers"}
+
+
+def _verifier_cellule(cellule, figure, type_, indicateur):
     """One cell of a sheet against the mart's (status, numerator, value)."""
     statut, numerateur, valeur = figure
     assert cellule.data_type != "f"
@@ -71,7 +75,8 @@ def _verifier_cellule(cellule, figure, type_):
     elif type_ in ("part", "taux"):
         assert cellule.value == pytest.approx(valeur)
         assert cellule.number_format == "0.0%"
-        assert 0 < cellule.value < 1  # no published 0 % or 100 %
+        if indicateur not in OCCUPATION_PUBLIQUE:
+            assert 0 < cellule.value < 1  # no published 0 % or 100 % of households
     else:
         assert cellule.value == pytest.approx(valeur)
 
@@ -103,7 +108,7 @@ def _verifier_feuilles(wb, mart, indicateurs, bailleur):
                 maille = MAILLES[ligne[0].value]
             for (indicateur, type_), cellule in zip(colonnes, ligne[4:], strict=False):
                 statut, numerateur, valeur, _ = mart[(maille, code, bailleur, indicateur)]
-                _verifier_cellule(cellule, (statut, numerateur, valeur), type_)
+                _verifier_cellule(cellule, (statut, numerateur, valeur), type_, indicateur)
                 vus.append((maille, code, indicateur))
     attendus = [(m, z, i) for (m, z, b, i) in mart if b == bailleur]
     assert sorted(vus) == sorted(attendus)  # each figure once, none missing
@@ -135,7 +140,7 @@ def _verifier_graphiques(wb, mart, indicateurs, bailleur):
             categorie, cellule = donnees.cell(r, k + 1).value, donnees.cell(r, k + 2)
             if statut == "publie":
                 assert categorie == zone
-                _verifier_cellule(cellule, (statut, numerateur, valeur), type_)
+                _verifier_cellule(cellule, (statut, numerateur, valeur), type_, code)
             else:
                 assert categorie == f"{zone} ({statut})" and cellule.value is None
                 marques += 1
@@ -183,7 +188,7 @@ def test_the_cil_workbook_matches_the_mart_and_reads_well(export):
                 strict=True,
             ):
                 statut, numerateur, valeur, _ = mart[(maille, zone, "ensemble", code)]
-                _verifier_cellule(cellule, (statut, numerateur, valeur), type_)
+                _verifier_cellule(cellule, (statut, numerateur, valeur), type_, code)
             lues += 1
     assert lues == len(indicateurs)
     methodo = wb["Méthodologie"]
