@@ -4,12 +4,11 @@ The extension carries GDAL (reading GeoPackage, shapefile, GeoJSON) and PROJ (re
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import duckdb
 
-from ..erreurs import ErreurConfiguration
+from ..etude.extensions import extension_locale
 
 # duckdb-extension-spatial==1.5.5 (PyPI), linux x86_64
 EMPREINTES_SPATIAL = {"03cbb687fbb1583af6154266dc17b9c99e11fdcc1cd4a43cec19f38ef272d4de"}
@@ -17,24 +16,7 @@ EMPREINTES_SPATIAL = {"03cbb687fbb1583af6154266dc17b9c99e11fdcc1cd4a43cec19f38ef
 
 def extension_spatial() -> Path:
     """The local spatial extension file, after checking its hash."""
-    try:
-        import duckdb_extension_spatial
-    except ImportError as exc:
-        raise ErreurConfiguration(
-            "le paquet duckdb-extension-spatial==1.5.5 n'est pas installé (make install)"
-        ) from exc
-    fichiers = sorted(
-        Path(duckdb_extension_spatial.__file__).parent.glob("extensions/*/spatial.duckdb_extension")
-    )
-    if not fichiers:
-        raise ErreurConfiguration("extension spatial introuvable dans duckdb-extension-spatial")
-    empreinte = hashlib.sha256(fichiers[-1].read_bytes()).hexdigest()
-    if empreinte not in EMPREINTES_SPATIAL:
-        raise ErreurConfiguration(
-            f"extension spatial {fichiers[-1]} : empreinte {empreinte} inattendue (version ou "
-            "fichier modifié) ; refus de la charger"
-        )
-    return fichiers[-1]
+    return extension_locale("spatial", EMPREINTES_SPATIAL)
 
 
 def connecter() -> duckdb.DuckDBPyConnection:

@@ -32,6 +32,7 @@ from pathlib import Path
 import duckdb
 
 from ..erreurs import ErreurConfiguration, ErreurPeuplement, disque_plein, erreur_disque_plein
+from ..etude.extensions import extension_locale
 
 VARIABLE_CLE = "PEUPLEMENT_CLE"
 # set by `peuplement build` for its dbt child (the exports write the register); dbt masks it
@@ -54,24 +55,7 @@ class ErreurEtudeOccupee(ErreurConfiguration):
 
 def extension_httpfs() -> Path:
     """The local httpfs extension file, after checking its hash."""
-    try:
-        import duckdb_extension_httpfs
-    except ImportError as exc:
-        raise ErreurConfiguration(
-            "le paquet duckdb-extension-httpfs==1.5.5 n'est pas installé (make install)"
-        ) from exc
-    fichiers = sorted(
-        Path(duckdb_extension_httpfs.__file__).parent.glob("extensions/*/httpfs.duckdb_extension")
-    )
-    if not fichiers:
-        raise ErreurConfiguration("extension httpfs introuvable dans duckdb-extension-httpfs")
-    empreinte = hashlib.sha256(fichiers[-1].read_bytes()).hexdigest()
-    if empreinte not in EMPREINTES_HTTPFS:
-        raise ErreurConfiguration(
-            f"extension httpfs {fichiers[-1]} : empreinte {empreinte} inattendue (version ou fichier "
-            "modifié) ; refus de la charger"
-        )
-    return fichiers[-1]
+    return extension_locale("httpfs", EMPREINTES_HTTPFS)
 
 
 def cle(nom_etude: str | None = None) -> str | None:
