@@ -308,3 +308,30 @@ def test_a_wrong_passphrase_is_refused_and_recorded_without_breaking_the_chain(
     assert sortie.returncode == 0, sortie.stdout
     texte = " ".join(sortie.stdout.split())
     assert "Registre intact" in texte and "2 écrite(s) sans la clé (non authentifiées)" in texte
+
+
+@pytest.mark.parametrize(
+    "ligne, raison",
+    [
+        (b"{pas du json\n", "ce n'est pas du JSON"),
+        (b"[1, 2]\n", "ce n'est pas une entrée du registre"),
+        (b"\xff\xfe\x00\n", "pas du texte UTF-8"),
+    ],
+)
+def test_a_damaged_register_is_said_in_french_by_every_register_command(
+    etude, tmp_path, ligne, raison
+):
+    registre = Registre(etude)
+    with open(registre.chemin, "ab") as f:
+        f.write(ligne)
+    for commande in (
+        ["registre", "--etude", str(etude)],
+        ["registre", "verifier", "--etude", str(etude)],
+        ["registre", "exporter", "--etude", str(etude), "--sortie", str(tmp_path / "r.xlsx")],
+    ):
+        sortie = peuplement(*commande)
+        texte = sortie.stdout + sortie.stderr
+        assert sortie.returncode == 1, (commande, texte)
+        assert "Registre altéré" in texte and "Traceback" not in texte, (commande, texte)
+        assert commande[1] == "verifier" or (raison in texte and "ligne 2" in texte), texte
+    assert not (tmp_path / "r.xlsx").exists()

@@ -164,21 +164,28 @@ def register(ctx: click.Context, dossier: Path | None) -> None:
     if ctx.invoked_subcommand is None:
         from rich.table import Table as TableRich
 
-        registre = _registre(ctx, dossier)
+        from ..protection.registre_dpo import lignes_registre
 
+        registre = _registre(ctx, dossier)
+        lignes = _lire_ou_sortir(lambda: lignes_registre(registre.lire()))
         table = TableRich(title=f"Registre des opérations – {dossier}")
         for titre in ("N°", "Date et heure", "Opérateur", "Opération", "Résultat", "Message"):
             table.add_column(titre, overflow="fold")
-        for e in registre.lire():
-            table.add_row(
-                str(e["numero"]),
-                e["horodatage"],
-                e["operateur"],
-                e["operation"],
-                e["resultat"],
-                e["message"][:200],
-            )
+        for ligne in lignes:
+            table.add_row(*(str(c) for c in ligne[:5]), str(ligne[5])[:200])
         Console(width=max(120, Console().width)).print(table)
+
+
+def _lire_ou_sortir(lire):
+    """What `lire` reads from the register; a register that cannot be read (damaged, edited,
+    not a file) is said in French, with exit code 1 as for a broken chain."""
+    from ..protection.registre import ErreurRegistre
+
+    try:
+        return lire()
+    except ErreurRegistre as exc:
+        console.print(f"[bold red]Registre altéré :[/bold red] {exc}", highlight=False)
+        sys.exit(1)
 
 
 @register.command("verifier")
@@ -213,4 +220,5 @@ def verify(ctx: click.Context, dossier: Path | None) -> None:
 @click.pass_context
 def exporter_registre(ctx: click.Context, dossier: Path | None, sortie: Path) -> None:
     """Exporte le registre (xlsx ou csv) pour un bailleur ou le délégué à la protection des données."""
-    Console().print(f"Registre exporté : {_registre(ctx, dossier).exporter(sortie)}")
+    registre = _registre(ctx, dossier)
+    Console().print(f"Registre exporté : {_lire_ou_sortir(lambda: registre.exporter(sortie))}")

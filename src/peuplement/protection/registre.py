@@ -53,6 +53,15 @@ HMAC_SHA256, SHA256 = "hmac-sha256", "sha256"
 COMMENCE, INTERROMPU = "commence", "interrompu"
 
 
+class ErreurRegistre(ErreurConfiguration):
+    """The register file cannot be read as a register (damaged or edited): `ligne` is the first
+    line that fails."""
+
+    def __init__(self, message: str, ligne: int, raison: str = "lecture impossible"):
+        super().__init__(message)
+        self.ligne, self.raison = ligne, raison
+
+
 # -- seals ------------------------------------------------------------------------------------
 def _texte(contenu: dict) -> bytes:
     return json.dumps(contenu, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
@@ -238,21 +247,39 @@ class Registre:
 
     # -- reading -------------------------------------------------------------------------------
     def lire(self) -> list[dict]:
+        """Every entry; a line that is not a JSON object in UTF-8 (the file was damaged or
+        edited) raises ErreurRegistre naming the line, never a Python error."""
         if not self.chemin.exists():
             return []
+        try:
+            octets = self.chemin.read_bytes()
+        except OSError as exc:
+            raise ErreurRegistre(
+                f"{self.chemin} : lecture impossible ({exc.strerror or exc})", 1
+            ) from exc
         entrees = []
-        with open(self.chemin, encoding="utf-8") as f:
-            for i, ligne in enumerate(f, start=1):
-                if not ligne.strip():
-                    continue
-                try:
-                    entrees.append(json.loads(ligne))
-                except json.JSONDecodeError as exc:
-                    raise ErreurConfiguration(
-                        f"{self.chemin} : ligne {i} illisible (registre altéré) ; vérifiez-le avec "
-                        "« peuplement registre verifier » et restaurez-le depuis une sauvegarde"
-                    ) from exc
+        for i, brute in enumerate(octets.split(b"\n"), start=1):
+            if not brute.strip():
+                continue
+            try:
+                entree = json.loads(brute.decode("utf-8"))
+            except UnicodeDecodeError:
+                raise self._illisible(i, "octets qui ne sont pas du texte UTF-8") from None
+            except json.JSONDecodeError:
+                raise self._illisible(i, "ce n'est pas du JSON") from None
+            if not isinstance(entree, dict):
+                raise self._illisible(i, "ce n'est pas une entrée du registre")
+            entrees.append(entree)
         return entrees
+
+    def _illisible(self, ligne: int, raison: str) -> ErreurRegistre:
+        return ErreurRegistre(
+            f"{self.chemin} : ligne {ligne} illisible ({raison}) : le registre a été altéré ; "
+            "vérifiez-le avec « peuplement registre verifier » et restaurez-le depuis une "
+            "sauvegarde",
+            ligne,
+            raison,
+        )
 
     # -- writing -------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -421,9 +448,8 @@ class Registre:
         the export manifest and of the warehouse."""
         try:
             entrees = self.lire()
-        except ErreurConfiguration as exc:
-            ligne = re.search(r"ligne (\d+)", str(exc))
-            return Verification(False, 0, int(ligne.group(1)) if ligne else 1, "ligne illisible")
+        except ErreurRegistre as exc:
+            return Verification(False, 0, exc.ligne, f"ligne illisible ({exc.raison})")
         cle = self.cle
         v = Verification(True, len(entrees))
         if not entrees:

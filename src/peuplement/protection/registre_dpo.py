@@ -171,19 +171,27 @@ def entete_etude(dossier: Path) -> list[tuple[str, str]]:
 
 
 def lignes_registre(entrees: list[dict]) -> list[list]:
-    return [
-        [
-            e["numero"],
-            heure_locale(e["horodatage"]),
-            e["operateur"],
-            OPERATIONS.get(e["operation"], e["operation"]),
-            RESULTATS.get(e["resultat"], e["resultat"]),
-            e["message"],
-            donnees_lisibles(e["donnees"]),
-            ("HMAC-SHA256 " if e.get("sceau") == "hmac-sha256" else "SHA-256 ") + e["empreinte"],
-        ]
-        for e in entrees
-    ]
+    """One row per entry; an entry whose fields were tampered with is shown as it is (its
+    missing fields empty): `verifier` names it."""
+    lignes = []
+    for e in entrees:
+        champ = {k: e.get(k, "") for k in ("numero", "horodatage", "operateur", "message")}
+        operation, resultat = str(e.get("operation", "")), str(e.get("resultat", ""))
+        donnees = e.get("donnees")
+        lignes.append(
+            [
+                champ["numero"],
+                heure_locale(champ["horodatage"]),
+                champ["operateur"],
+                OPERATIONS.get(operation, operation),
+                RESULTATS.get(resultat, resultat),
+                champ["message"],
+                donnees_lisibles(donnees) if isinstance(donnees, dict) else str(donnees or ""),
+                ("HMAC-SHA256 " if e.get("sceau") == "hmac-sha256" else "SHA-256 ")
+                + str(e.get("empreinte", "")),
+            ]
+        )
+    return lignes
 
 
 def mettre_en_page(feuille, titre: str, ligne_entete: int | None = None) -> None:
