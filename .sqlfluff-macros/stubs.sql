@@ -36,3 +36,10 @@
 {% macro mailles() -%}
     {{ return([('epci', 'code_epci', 'true'), ('qpv', 'code_qpv', 'code_qpv is not null')]) }}
 {%- endmacro %}
+{#- The publication plan is read from the database at compile time; the linter gets a sample. -#}
+{% macro mailles_des_variables() -%}
+    {{ return({'logement': ['epci', 'commune'], 'apl_oui': ['epci'], 'apl_connu': ['epci']}) }}
+{%- endmacro %}
+{% macro indicateur_dans_le_plan(colonne_maille, colonne_indicateur) -%}
+    ({{ colonne_maille }} = 'epci' and {{ colonne_indicateur }} in ('nb_logements', 'part_apl'))
+{%- endmacro %}

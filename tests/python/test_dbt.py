@@ -1,9 +1,10 @@
 """Real dbt runs on a loaded synthetic study."""
 
+import csv
 import shutil
 
 import duckdb
-from aides import dbt
+from aides import RACINE, dbt
 
 
 def test_dbt_build_passes_on_the_loaded_demo(entrepot_construit):
@@ -15,7 +16,16 @@ def test_dbt_build_passes_on_the_loaded_demo(entrepot_construit):
     mailles = {
         m for (m,) in con.execute("select distinct maille from marts.fct_indicateurs").fetchall()
     }
-    assert mailles == {"epci", "epci_qpv", "commune", "commune_qpv", "qpv", "iris", "quartier", "residence"}
+    assert mailles == {
+        "epci",
+        "epci_qpv",
+        "commune",
+        "commune_qpv",
+        "qpv",
+        "iris",
+        "quartier",
+        "residence",
+    }
     indicateurs = con.execute("select count(*) from marts.dim_indicateurs").fetchone()[0]
     bailleurs = con.execute(
         "select count(distinct bailleur) from marts.fct_indicateurs"
@@ -25,6 +35,36 @@ def test_dbt_build_passes_on_the_loaded_demo(entrepot_construit):
         "select count(*) from marts.fct_indicateurs where maille = 'epci'"
     ).fetchone()[0]
     assert epci == indicateurs * bailleurs  # every indicator for every landlord at EPCI level
+
+
+def test_release_follows_the_publication_plan(entrepot_construit):
+    """An indicator is published at a maille iff the plan says « oui »: rows of fct_indicateurs
+    and counting cells of the secrecy model alike (an excluded variable is no cell there)."""
+    with open(RACINE / "seeds" / "plan_publication.csv", encoding="utf-8") as f:
+        plan = list(csv.DictReader(f))
+    attendu = {(m, r["indicateur"]) for r in plan for m in r if m != "indicateur" and r[m] == "oui"}
+    assert any(r["residence"] == "non" for r in plan)  # the default plan does exclude some
+    con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
+    publies = set(
+        con.execute("select distinct maille, indicateur from marts.fct_indicateurs").fetchall()
+    )
+    assert publies == attendu
+    catalogue = {
+        i: {v.replace(" ", "") for v in (n, d) if v}
+        for i, n, d in con.execute(
+            "select indicateur, numerateur, denominateur from referentiel.indicateurs where type <> 'ecart'"
+        ).fetchall()
+    }
+    variables = set(
+        con.execute(
+            "select distinct maille, code_variable from intermediate.int_secret__cellules"
+        ).fetchall()
+    )
+    for maille, indicateur in publies:
+        assert {(maille, v) for v in catalogue.get(indicateur, ())} <= variables
+    # and nothing else: a variable enters the model only where a planned indicator uses it
+    # (a gap's parts are planned wherever the gap is: assert_plan_publication_complet)
+    assert variables == {(m, v) for m, i in publies for v in catalogue.get(i, ())}
 
 
 def _explication(copie, test: str) -> str:

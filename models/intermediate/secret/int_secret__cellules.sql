@@ -1,14 +1,18 @@
 -- depends_on: {{ ref('indicateurs') }}
+-- depends_on: {{ ref('plan_publication') }}
 -- Les cellules publiables : une ligne par (maille, zone, bailleur, variable de comptage), avec
 -- les règles primaires du secret (macros/secret/regles_primaires.sql) et le statut initial :
 -- `force` (public : logements et occupation du RPLS), `masque_nd` (variable non fournie par les
 -- bailleurs de la ligne, ou taux de réponse insuffisant), `primaire`
 -- (sensible) ou `publie`. Le masquage secondaire (int_secret__masquage) part de là. Les lignes
 -- d'un bailleur ne sont publiées qu'aux mailles de `secret_mailles_bailleurs` (les autres ne
--- font pas partie de la publication : elles coûteraient trop de chiffres de l'ensemble).
+-- font pas partie de la publication : elles coûteraient trop de chiffres de l'ensemble), et
+-- seules les variables des indicateurs du plan de publication de la maille (seed
+-- `plan_publication`) en font partie.
 {%- set variables = variables_secret() %}
 {%- set colonnes = {} %}
 {%- for v in variables %}{% do colonnes.update({v['variable']: v['colonne']}) %}{% endfor %}
+{%- set mailles_publiees = mailles_des_variables() if execute else {} %}
 
 with zones as (
     select * from {{ ref('int_indicateurs__zones') }}
@@ -79,6 +83,7 @@ longues as (
             num__taux_reponse as repondants_zone,
             den__taux_reponse as occupes_zone
         from zones
+        where maille in ('{{ mailles_publiees.get(v["variable"], []) | join("', '") }}')  -- noqa: LT05
         {{ "union all" if not loop.last }}
     {%- endfor %}
 ),

@@ -1,13 +1,18 @@
 -- depends_on: {{ ref('int_secret__audit') }}
+-- depends_on: {{ ref('plan_publication') }}
+-- depends_on: {{ ref('indicateurs') }}
 -- Les indicateurs publiables, après le secret statistique : une ligne par (millésime, maille,
--- zone, bailleur, indicateur). `statut` : `publie`, `s` (secret : cellule masquée, primaire ou
--- secondaire) ou `nd` (taux de réponse insuffisant) ; les valeurs d'une ligne non publiée sont
--- vides. Une ligne est publiée quand son numérateur et son dénominateur le sont ; un écart,
--- quand ses deux parts le sont. Ce modèle dépend de l'audit : si un test du secret échoue, il
+-- zone, bailleur, indicateur), pour les indicateurs que le plan de publication (seed
+-- `plan_publication`) publie à cette maille. `statut` : `publie`, `s` (secret : cellule
+-- masquée, primaire ou secondaire) ou `nd` (non publiable : taux de réponse insuffisant ou
+-- variable non fournie, voir `motif_nd`) ; les valeurs d'une ligne non publiée sont vides.
+-- Une ligne est publiée quand son numérateur et son dénominateur le sont ; un écart, quand ses
+-- deux parts le sont. Ce modèle dépend de l'audit : si un test du secret échoue, il
 -- n'est pas construit et aucun export ne part.
 
 with longues as (
     select * from {{ ref('int_indicateurs__long') }}
+    where {{ indicateur_dans_le_plan('maille', 'indicateur') }}
 ),
 
 catalogue as (
