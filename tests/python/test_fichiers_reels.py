@@ -316,3 +316,48 @@ def test_doubled_columns_settled_by_their_data_and_bracketed_notes(etude):
         ("62215",),
         ("62637",),
     ]
+
+
+def test_doubled_columns_the_data_cannot_settle_are_chosen_and_reported_per_file(etude):
+    """Two headers for the number of occupants, with different values: the load goes on with
+    the column holding more numbers, the file's warning names both columns and gives the line
+    that chooses the other; with that line, the other column is read and nothing is warned."""
+    lignes = [
+        [
+            "N° logement",
+            "Occupation",
+            "Répondu",
+            "Situation familiale",
+            "Nb personnes",
+            "Nombre d'occupants",
+        ],
+        ["E1", "Loué", "Oui", "Personne seule", 1, 3],
+        ["E2", "Loué", "Oui", "Personne seule", 1, "?"],
+        ["E3", "Vacant", None, None, None, None],
+    ]
+    ecrire(etude, "E", "ops.xlsx", lignes)
+    sortie = peuplement("charger", "--etude", str(etude))
+    assert sortie.returncode == 0, sortie.stderr
+    ecran = " ".join((sortie.stdout + sortie.stderr).split())
+    assert (
+        "Attention : bailleurs/E/ops.xlsx, feuille « Feuille1 » : les colonnes « Nb personnes » et « Nombre "
+        "d'occupants » correspondent toutes deux au champ nb_occupants et leurs valeurs "
+        "diffèrent : « Nb personnes » retenue (2 valeur(s) lisible(s) contre 1) ; pour retenir "
+        "l'autre, ajoutez dans bailleurs/E/correspondances.yml : colonnes: {\"Nb personnes\": "
+        "ignorer}" in ecran
+    ), ecran
+    con = base(etude)
+    assert con.execute("select count(*) from raw.ops_lignes").fetchone()[0] == 3
+    assert con.execute(
+        "select nb_occupants from raw.ops_lignes order by id_logement_bailleur"
+    ).fetchall() == [("1",), ("1",), (None,)]
+    con.close()
+    (etude / "bailleurs" / "E" / "correspondances.yml").write_text(
+        'colonnes: {"Nb personnes": ignorer}\n', encoding="utf-8"
+    )
+    resultat = charger(charger_etude(etude))
+    assert not [a for a in resultat.alertes if "toutes deux" in a], resultat.alertes
+    con = base(etude)
+    assert con.execute(
+        "select nb_occupants from raw.ops_lignes order by id_logement_bailleur"
+    ).fetchall() == [("3",), (None,), (None,)]

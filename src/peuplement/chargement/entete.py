@@ -22,6 +22,7 @@ class Entete:
     ignorees: list[str] = field(default_factory=list)  # headers mapped to no field
     doublons: list[tuple[str, str, str, int]] = field(default_factory=list)  # (+ column)
     departages: list[str] = field(default_factory=list)  # doubled columns settled by the data
+    alertes: list[str] = field(default_factory=list)  # doubled columns whose values differ
     hauteur: int = 1  # rows the header spans (2: a merged two-row header ending at index)
 
     @property
@@ -96,47 +97,83 @@ def detecter_entete(lignes: list[list], dico: Dictionnaire) -> Entete | None:
 
 
 _CODE_COMMUNE = re.compile(r"^\d[\dAB]\d{2,3}$")
+_NOMBRE = re.compile(r"\s*[-+]?\d+([.,]\d+)?\s*")
 
 
-def departager(entete: Entete, donnees: list[list], dico: Dictionnaire) -> None:
+def ligne_config(entete_source: str, champ: str, section: str | None = None) -> str:
+    """The `correspondances.yml` line mapping a header to a field (or to `ignorer`), under its
+    dataset's section for a référentiels' mapping file."""
+    ligne = f'colonnes: {{"{entete_source}": {champ}}}'
+    return f"{section}: {{{ligne}}}" if section else ligne
+
+
+def departager(
+    entete: Entete,
+    donnees: list[list],
+    dico: Dictionnaire,
+    fichier_config: str,
+    section: str | None = None,
+) -> None:
     """Two columns naming one field: keep the one that carries the data when the data say so
     (the other is empty or identical; for a coded field, both give the same codes and one
     more of them: a code column beside its label column; for a commune, the one holding INSEE
-    codes beside one holding names). What stays undecided is refused by verifier_entete."""
+    codes beside one holding names). When they truly differ, the column with more readable
+    values (recognised codes, numbers, filled cells; the first one on a tie) is kept and the
+    file's report warns, with the line that chooses the other one: the load goes on."""
+    import pyarrow as pa
 
     def valeurs(j: int) -> list[str | None]:
         return [en_texte(r[j]) if j < len(r) else None for r in donnees]
 
-    def plus_de_codes(champ: str, v1: list, v2: list) -> bool | None:
-        """True when the first column gives more codes, False the second, None if they
-        disagree somewhere (or the field is not coded)."""
+    def codes(champ: str, vs: list) -> list | None:
         if dico.jeu.champ(champ).type != "code":
             return None
-        import pyarrow as pa
+        return dico.coder(champ, pa.array(vs, pa.string())).to_pylist()
 
-        c1, c2 = (dico.coder(champ, pa.array(v, pa.string())).to_pylist() for v in (v1, v2))
-        if any(a != b for a, b in zip(c1, c2, strict=True) if a and b):
+    def plus_de_codes(c1: list | None, c2: list | None) -> bool | None:
+        """True when the first column gives more codes, False the second, None if they
+        disagree somewhere (or the field is not coded)."""
+        if c1 is None or c2 is None or any(a != b for a, b in zip(c1, c2, strict=True) if a and b):
             return None
         n1, n2 = sum(map(bool, c1)), sum(map(bool, c2))
         return None if n1 == n2 else n1 > n2
 
-    restants = []
-    for champ, premier, second, j2 in entete.doublons:
+    def lisibles(champ: str, vs: list, cs: list | None) -> int:
+        if cs is not None:
+            return sum(map(bool, cs))
+        if dico.jeu.champ(champ).type in ("entier", "decimal"):
+            return sum(bool(v) and _NOMBRE.fullmatch(v) is not None for v in vs)
+        return sum(map(bool, vs))
+
+    for champ, _, second, j2 in entete.doublons:
+        premier = entete.libelles[champ]  # a third column is weighed against the one kept
         v1, v2 = valeurs(entete.colonnes[champ]), valeurs(j2)
-        codes = [all(_CODE_COMMUNE.match(v) for v in vs if v) and any(vs) for vs in (v1, v2)]
-        codes = codes if champ == "commune" else [None, None]
-        mieux = plus_de_codes(champ, v1, v2)
-        if not any(v2) or v1 == v2 or codes == [True, False] or mieux is True:
-            garde, laisse = premier, second
-        elif not any(v1) or codes == [False, True] or mieux is False:
-            garde, laisse = second, premier
-            entete.colonnes[champ], entete.libelles[champ] = j2, second
+        c1, c2 = codes(champ, v1), codes(champ, v2)
+        insee = [all(_CODE_COMMUNE.match(v) for v in vs if v) and any(vs) for vs in (v1, v2)]
+        insee = insee if champ == "commune" else [None, None]
+        mieux = plus_de_codes(c1, c2)
+        note = ""
+        if not any(v2) or v1 == v2 or insee == [True, False] or mieux is True:
+            premier_garde = True
+        elif not any(v1) or insee == [False, True] or mieux is False:
+            premier_garde = False
         else:
-            restants.append((champ, premier, second, j2))
-            continue
+            n1, n2 = lisibles(champ, v1, c1), lisibles(champ, v2, c2)
+            premier_garde = n1 >= n2
+            garde = premier if premier_garde else second
+            entete.alertes.append(
+                f"les colonnes « {premier} » et « {second} » correspondent toutes deux au champ "
+                f"{champ} et leurs valeurs diffèrent : « {garde} » retenue ({max(n1, n2)} "
+                f"valeur(s) lisible(s) contre {min(n1, n2)}) ; pour retenir l'autre, ajoutez "
+                f"dans {fichier_config} : {ligne_config(garde, 'ignorer', section)}"
+            )
+            note = " (valeurs différentes : à vérifier)"
+        garde, laisse = (premier, second) if premier_garde else (second, premier)
+        if not premier_garde:
+            entete.colonnes[champ], entete.libelles[champ] = j2, second
         entete.ignorees.append(laisse)
-        entete.departages.append(f"« {garde} » retenue plutôt que « {laisse} » pour {champ}")
-    entete.doublons = restants
+        entete.departages.append(f"« {garde} » retenue plutôt que « {laisse} » pour {champ}{note}")
+    entete.doublons = []
 
 
 def champs_manquants(entete: Entete, dico: Dictionnaire) -> list[str]:
@@ -151,21 +188,8 @@ def verifier_entete(
     numero: int,
     section: str | None = None,
 ) -> None:
-    """Raise a French error naming missing or doubled columns, with the closest headers;
+    """Raise a French error naming missing columns, with the closest headers;
     `section` is the dataset's section in a référentiels' mapping file (rpls:, ...)."""
-
-    def ligne_config(entete_source: str, champ: str) -> str:
-        ligne = f'colonnes: {{"{entete_source}": {champ}}}'
-        return f"{section}: {{{ligne}}}" if section else ligne
-
-    if entete.doublons:
-        champ, premier, second, _ = entete.doublons[0]
-        raise ErreurFichier(
-            ou,
-            f"les colonnes « {premier} » et « {second} » correspondent toutes deux au champ "
-            f"« {champ} » ; indiquez laquelle ignorer dans {fichier_config} "
-            f"({ligne_config(second, 'ignorer')})",
-        )
     manquants = champs_manquants(entete, dico)
     if not manquants:
         return
@@ -177,7 +201,7 @@ def verifier_entete(
         conseil = f" ; en-tête proche : « {proches[0]} »" if proches else ""
         details.append(f"« {champ.libelle} » (champ {nom}){conseil}")
     exemple = _entetes_proches(manquants[0], entete.ignorees, dico)
-    ajout = ligne_config(exemple[0] if exemple else "<en-tête>", manquants[0])
+    ajout = ligne_config(exemple[0] if exemple else "<en-tête>", manquants[0], section)
     raise ErreurFichier(
         ou,
         f"en-tête ligne {numero}  : colonne(s) obligatoire(s) absente(s) : "

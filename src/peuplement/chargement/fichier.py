@@ -36,8 +36,8 @@ def charger_fichier(s: Session, livraison: Livraison, chemin: Path, sha: str) ->
     numero_entete = (feuille.numeros or [0] * len(feuille.lignes))[entete.index] or (
         feuille.premiere_ligne + entete.index
     )
-    departager(entete, feuille.lignes[entete.index + 1 :], dico)
     section = livraison.jeu.nom if livraison.bailleur is None else None
+    departager(entete, feuille.lignes[entete.index + 1 :], dico, livraison.fichier_config, section)
     verifier_entete(entete, dico, ou, livraison.fichier_config, numero_entete, section)
     decoupage = decouper(feuille, entete)
     if not decoupage.numeros:
@@ -49,4 +49,5 @@ def charger_fichier(s: Session, livraison: Livraison, chemin: Path, sha: str) ->
         [f"feuille(s) sans données ignorée(s) : {', '.join(autres)}"] if autres else []
     )
     rapport.message = " ; ".join(notes)
+    rapport.alertes = [f"{ou} : {alerte}" for alerte in entete.alertes]
     return rapport

@@ -36,6 +36,7 @@ class RapportFichier:
     avertissements: dict[str, int] = field(default_factory=dict)
     colonnes_ignorees: list[str] = field(default_factory=list)
     message: str = ""
+    alertes: list[str] = field(default_factory=list)  # to check by the analyst (on screen)
 
     def en_dict(self) -> dict:
         return {
@@ -79,7 +80,8 @@ def _pourcent(n: int, total: int) -> str:
 
 def alertes(s: Session, rapports: list[RapportFichier]) -> list[str]:
     """One French warning per landlord whose files loaded now have more than 5 % of their rows
-    quarantined, or with a variable emptied: the main reasons and values, and the command."""
+    quarantined, or with a variable emptied: the main reasons and values, and the command;
+    then each file's own warnings (two columns for one field whose values differ)."""
     messages = []
     par_bailleur: dict[str, list[RapportFichier]] = {}
     for r in rapports:
@@ -118,7 +120,7 @@ def alertes(s: Session, rapports: list[RapportFichier]) -> list[str]:
                 f"ont une variable laissée vide, faute de valeur reconnue (principales : "
                 f"{exemples}) ; correspondances à ajouter : {commande}"
             )
-    return messages
+    return messages + [a for r in rapports for a in r.alertes]
 
 
 def rapport_fichier(
