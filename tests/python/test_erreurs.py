@@ -141,3 +141,31 @@ def test_cli_exit_code_and_message(etude):
     assert "Erreur :" in sortie.stderr and "bailleurs/X/ops.xlsx" in sortie.stderr
     sortie = peuplement("charger", "--etude", str(etude.parent / "absente"))
     assert sortie.returncode == 2 and "peuplement init" in sortie.stderr
+
+
+def test_a_csv_of_200000_columns_is_refused_in_a_short_message(etude):
+    """Refused as soon as it is read (the header is never looked for among its cells), with
+    its width and what to check, not the list of its columns."""
+    dossier = etude / "bailleurs" / "L"
+    dossier.mkdir(parents=True)
+    largeur = 200_000
+    with open(dossier / "ops.csv", "w", encoding="utf-8") as f:
+        f.write("N° logement;Occupation;" + ";".join(f"col{i}" for i in range(largeur)) + "\n")
+        f.write("A1;Loué;" + ";".join("1" for _ in range(largeur)) + "\n")
+    sortie = peuplement("charger", "--etude", str(etude))
+    message = " ".join(sortie.stderr.split())
+    assert sortie.returncode == 2 and "Traceback" not in sortie.stderr
+    assert (
+        "bailleurs/L/ops.csv : ligne 1 : 200 002 colonnes, au-delà des 1 000 "
+        "qu'accepte le chargement" in message
+    ), message
+    assert "col7" not in message and len(message) < 500
+    _rien_ecrit(etude)
+
+
+def test_a_wide_file_lists_a_few_of_its_columns_only(etude):
+    entete = ["N° logement", "Occupation", *(f"colonne_{i}" for i in range(200))]
+    ecrire(etude, "A", "ops.xlsx", [entete, ["A1", "Loué", *range(200)]])
+    message = _erreur(etude)
+    assert "« colonne_27 » et 172 autre(s)" in message and "colonne_28" not in message
+    assert "colonne(s) obligatoire(s) absente(s)" in message

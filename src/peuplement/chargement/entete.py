@@ -206,7 +206,7 @@ def verifier_entete(
         ou,
         f"en-tête ligne {numero}  : colonne(s) obligatoire(s) absente(s) : "
         + " ; ".join(details)
-        + f". Colonnes trouvées : {', '.join(f'« {t} »' for t in trouvees) or 'aucune'}. "
+        + f". Colonnes trouvées : {_liste_courte(trouvees)}. "
         f"Si la colonne existe sous un autre nom, déclarez-la dans {fichier_config} : {ajout}",
     )
 
@@ -214,17 +214,33 @@ def verifier_entete(
 _MOTS_GENERIQUES = {"code", "numero", "num", "nombre", "libelle", "identifiant", "date", "type"}
 
 
+def _liste_courte(entetes: list[str], nombre: int = 30) -> str:
+    """The first headers, then how many more: a message stays readable for a wide file."""
+    if not entetes:
+        return "aucune"
+    texte = ", ".join(f"« {t} »" for t in entetes[:nombre])
+    reste = len(entetes) - nombre
+    return texte + (f" et {reste} autre(s)" if reste > 0 else "")
+
+
 def _entetes_proches(champ: str, candidats: list[str], dico: Dictionnaire) -> list[str]:
     """Headers of the file that look like the field: sharing a distinctive word with one of
-    its spellings first (« COMMUNE_DU_LOGEMENT » for « code commune »), then by spelling."""
+    its spellings first (« COMMUNE_DU_LOGEMENT » for « code commune »), then by spelling.
+    Each spelling is compared once with every header (difflib's cheap upper bounds first)."""
     synonymes = dico.synonymes(champ) + [champ]
     mots = {m for s in synonymes for m in s.split("_") if len(m) >= 4} - _MOTS_GENERIQUES
+    cles = {texte: normaliser_entete(texte) for texte in candidats}
+    ratios = dict.fromkeys(cles, 0.0)
+    for synonyme in synonymes:
+        comparateur = difflib.SequenceMatcher(None, "", synonyme)
+        for texte, cle in cles.items():
+            comparateur.set_seq1(cle)
+            meilleur = ratios[texte]
+            if comparateur.real_quick_ratio() > meilleur and comparateur.quick_ratio() > meilleur:
+                ratios[texte] = max(meilleur, comparateur.ratio())
     scores = []
-    for texte in candidats:
-        cle = normaliser_entete(texte)
-        ratio = max(difflib.SequenceMatcher(None, cle, s).ratio() for s in synonymes)
-        if mots & set(cle.split("_")):
-            ratio += 1
+    for texte, cle in cles.items():
+        ratio = ratios[texte] + (1 if mots & set(cle.split("_")) else 0)
         if ratio >= 0.5:
             scores.append((ratio, texte))
     return [t for _, t in sorted(scores, reverse=True)]

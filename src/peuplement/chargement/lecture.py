@@ -18,6 +18,10 @@ from ..erreurs import ErreurFichier
 from .dictionnaire import ConfigSource
 
 SEPARATEURS = (";", ",", "\t", "|")
+# An OPS export has a few dozen columns, the RPLS open-data file about a hundred: a file wider
+# than this is not a table of dwellings (wrong delimiter, a pasted export, a hostile file), and
+# looking for its header among all its cells would take minutes.
+LARGEUR_MAX = 1000
 
 
 @dataclass
@@ -41,9 +45,34 @@ def lire_fichier(
         contenu = chemin.read_bytes()
     if contenu is not None and not contenu:
         raise ErreurFichier(nom, "le fichier est vide (0 octet)")
-    if not tableur:
-        return [_lire_csv(nom, contenu, config)]
-    return _lire_tableur(nom, chemin, contenu)
+    if tableur:
+        feuilles = _lire_tableur(nom, chemin, contenu)
+    else:
+        feuilles = [_lire_csv(nom, contenu, config)]
+    for feuille in feuilles:
+        _verifier_largeur(nom, feuille)
+    return feuilles
+
+
+def _verifier_largeur(nom: str, feuille: Feuille) -> None:
+    largeur = max(map(len, feuille.lignes), default=0)
+    if largeur <= LARGEUR_MAX:
+        return
+    i = next(i for i, ligne in enumerate(feuille.lignes) if len(ligne) == largeur)
+    numero = feuille.numeros[i] if feuille.numeros else feuille.premiere_ligne + i
+    ou = f"feuille « {feuille.nom} », " if feuille.nom else ""
+    raise ErreurFichier(
+        nom,
+        f"{ou}ligne {numero} : {_milliers(largeur)} colonnes, au-delà des "
+        f"{_milliers(LARGEUR_MAX)} qu'accepte le "
+        "chargement (un fichier d'enquête en compte quelques dizaines) ; vérifiez le séparateur "
+        "(clé « separateur » de correspondances.yml) ou retirez du fichier ce qui n'est pas le "
+        "tableau des logements",
+    )
+
+
+def _milliers(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
 
 
 def _lire_tableur(nom: str, chemin: Path, contenu: bytes | None) -> list[Feuille]:
