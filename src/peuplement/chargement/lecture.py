@@ -45,10 +45,9 @@ def lire_fichier(
         contenu = chemin.read_bytes()
     if contenu is not None and not contenu:
         raise ErreurFichier(nom, "le fichier est vide (0 octet)")
-    if tableur:
-        feuilles = _lire_tableur(nom, chemin, contenu)
-    else:
-        feuilles = [_lire_csv(nom, contenu, config)]
+    feuilles = (
+        _lire_tableur(nom, chemin, contenu) if tableur else [_lire_csv(nom, contenu, config)]
+    )
     for feuille in feuilles:
         _verifier_largeur(nom, feuille)
     return feuilles
