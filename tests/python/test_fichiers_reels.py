@@ -361,3 +361,26 @@ def test_doubled_columns_the_data_cannot_settle_are_chosen_and_reported_per_file
     assert con.execute(
         "select nb_occupants from raw.ops_lignes order by id_logement_bailleur"
     ).fetchall() == [("3",), (None,), (None,)]
+
+
+def test_a_third_party_lease_without_answer_is_not_in_the_response_rate(etude_reelle, tmp_path):
+    """B3, leased to an association with no survey answer, is a dwelling (counted, public
+    occupancy) but not in the survey: the response rate of landlord B is 2 respondents out of
+    its 3 dwellings leased to a household, not out of 4 occupied dwellings."""
+    from aides import dbt
+
+    etude, _ = etude_reelle
+    charger(charger_etude(etude))
+    entrepot = etude / "entrepot" / "peuplement.duckdb"
+    commande = ["build", "--select", "+int_indicateurs__long", "--resource-type", "seed"]
+    sortie = dbt([*commande, "--resource-type", "model"], entrepot, tmp_path)
+    assert sortie.returncode == 0, sortie.stdout[-3000:]
+    con = base(etude)
+    lignes = dict(
+        con.execute(
+            "select indicateur, (numerateur, denominateur) from intermediate.int_indicateurs__long "
+            "where maille = 'epci' and bailleur = 'B' and indicateur in "
+            "('taux_reponse', 'part_loues_tiers')"
+        ).fetchall()
+    )
+    assert lignes == {"taux_reponse": (2, 3), "part_loues_tiers": (1, 4)}, lignes

@@ -1,6 +1,7 @@
 -- Une ligne par logement retenu, avec les variables de ménage dérivées sous forme de comptes
 -- (0 ou 1 par ménage, ou nombre de personnes) : le catalogue d'indicateurs (seed
 -- `indicateurs`) les additionne. Les variables d'un ménage ne comptent que s'il a répondu.
+-- Le taux de réponse rapporte les répondants aux logements enquêtés (`logement_enquete`).
 with logements as (
     select * from {{ ref('int_logements__consolides') }}
     where est_retenu
@@ -78,6 +79,12 @@ select
     case when occupation = 'vacant' then 1 else 0 end as vacant,
     case when occupation = 'loue_tiers' then 1 else 0 end as loue_tiers,
     case when occupation in ('loue', 'loue_tiers') then 1 else 0 end as occupe,
+    -- les logements enquêtés, dénominateur du taux de réponse : loués à un ménage, et loués à un
+    -- organisme tiers quand le bailleur donne une réponse (oui ou non) ; un logement loué à un
+    -- tiers sans réponse n'a pas de ménage à enquêter et ne compte pas
+    case
+        when occupation = 'loue' or (occupation = 'loue_tiers' and repondu is not null) then 1 else 0
+    end as logement_enquete,
     case when est_repondant then 1 else 0 end as repondant,
     case when sit is not null then 1 else 0 end as sit_connue,
     case when sit = 'personne_seule' then 1 else 0 end as sit_personne_seule,
