@@ -31,7 +31,12 @@ def disque_plein(exc: BaseException) -> bool:
 
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
         return True
-    texte = str(exc).lower()
+    return message_disque_plein(str(exc))
+
+
+def message_disque_plein(texte: str) -> bool:
+    """A message (the OS's, DuckDB's, dbt's) saying the disk or the file-size limit is full."""
+    texte = texte.lower()
     return any(
         m in texte for m in ("no space left", "file too large", "disk quota", "not enough space")
     )

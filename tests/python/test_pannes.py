@@ -337,3 +337,23 @@ def test_the_exports_folder_always_holds_one_release(tmp_path):
     assert len(ecriture.remplaces) == 2 and all((exports / r).is_file() for r in ecriture.remplaces)
     manifeste = json.loads((exports / MANIFESTE).read_text(encoding="utf-8"))
     assert [f["nom"] for f in manifeste["fichiers"]] == ["restitution_A_2022.xlsx"]
+
+
+def test_a_full_disk_during_a_build_says_so_in_french(modele, tmp_path):
+    """dbt stops on a full disk (its tables cannot grow the warehouse): the build says so in
+    French with the folder and the space needed, exit 2, and the register records it."""
+    _, reference, charge, _ = modele
+    dossier = tmp_path / "construction_pleine"
+    shutil.copytree(reference, dossier)
+    base = dossier / "entrepot" / "peuplement.duckdb"
+    sortie = _sous_limite(2**20, "build", "--etude", str(dossier), *CONSTRUCTION)
+    ecran = " ".join((sortie.stdout + sortie.stderr).split())
+    assert sortie.returncode == 2 and "Traceback" not in ecran, ecran[-3000:]
+    colle = "".join(ecran.split())  # the console wraps long paths
+    assert f"disqueplein(oulimitedetailledefichieratteinte)dans{base.parent}:" in colle
+    assert "il faut environ" in ecran and "la construction s'est arrêtée" in ecran, ecran[-3000:]
+    derniere = Registre(dossier).lire()[-1]
+    assert (derniere["operation"], derniere["resultat"]) == ("construction", "echec")
+    assert derniere["message"].startswith("disque plein")
+    assert _etat_chargement(dossier)[1:] == charge[1:]  # the loaded data never moved
+    assert Registre(dossier).verifier().intact

@@ -56,7 +56,7 @@ def construire_et_resumer(
 ) -> None:
     """dbt build on the study, then this build's outcome; exits with dbt's code (130 when
     interrupted)."""
-    from ..construction.lancement import construire
+    from ..construction.lancement import construire, erreur_disque_plein_construction
     from ..etude.configuration import charger_etude
     from .affichage_construction import (
         SuiviConstruction,
@@ -70,6 +70,8 @@ def construire_et_resumer(
         with SuiviConstruction(console, bavard) as suivi:
             construction = construire(etude, operateur, arguments, suivi)
         sortie = console_large()
+        if construction.disque_plein:  # dbt's own messages (English, a traceback) stay in its log
+            raise erreur_disque_plein_construction(etude)
         suivi.bilan(construction, sortie)
         if not construction.interrompue:
             afficher_echecs(etude, construction, sortie)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..erreurs import ErreurConfiguration
+from ..erreurs import ErreurConfiguration, ErreurEspace, erreur_disque_plein, message_disque_plein
 from ..etude.configuration import Etude, variables_secret
 from ..protection.chiffrement import VARIABLE_CLE, environnement_dbt
 from ..protection.registre import Registre
@@ -79,6 +79,12 @@ class Construction:
     @property
     def echecs(self) -> list[dict]:
         return [r for r in self.resultats if r["status"] in ("error", "fail", "runtime error")]
+
+    @property
+    def disque_plein(self) -> bool:
+        """dbt stopped because the disk (or the file-size limit) is full."""
+        messages = [*self.erreurs_dbt, *(str(r.get("message") or "") for r in self.echecs)]
+        return self.code != 0 and any(map(message_disque_plein, messages))
 
     def reussi(self, nom: str) -> bool:
         """Whether this build ran the model `nom` successfully (its table is this run's)."""
@@ -318,6 +324,8 @@ def _inscription(etude: Etude, arguments: list[str], c: Construction) -> tuple[d
     }
     if c.interrompue:
         resultat, message = "interrompu", "construction interrompue (signal reçu) : dbt arrêté"
+    elif c.disque_plein:
+        resultat, message = "echec", str(erreur_disque_plein_construction(etude))
     elif not c.resultats:
         resultat, message = "echec", "dbt s'est arrêté avant de construire (voir le journal)"
     else:
@@ -327,6 +335,19 @@ def _inscription(etude: Etude, arguments: list[str], c: Construction) -> tuple[d
             + (" : " + ", ".join(e["noeud"] for e in echecs[:10]) if echecs else "")
         )
     return donnees, resultat, message
+
+
+def erreur_disque_plein_construction(etude: Etude) -> ErreurEspace:
+    """The French message of a build stopped by a full disk. A build writes its tables beside the
+    ones it replaces before dropping them, and dbt's artefacts: about twice the warehouse."""
+    base = Path(etude.chemin_base)
+    taille = base.stat().st_size if base.exists() else 0
+    return erreur_disque_plein(
+        base.parent,
+        2 * taille + 64 * 2**20,
+        "la construction s'est arrêtée ; chaque table de l'entrepôt est entière (celle de la "
+        "construction précédente ou la nouvelle) et les exports précédents sont intacts",
+    )
 
 
 def _avec_seuils_de_l_etude(etude: Etude, arguments: list[str]) -> list[str]:
