@@ -227,3 +227,22 @@ def test_a_study_encrypted_with_the_raw_passphrase_is_migrated_on_first_use(etud
     con.close()
     migration = [e for e in Registre(etude_reelle).lire() if e["operation"] == "changement_cle"]
     assert len(migration) == 1 and "clé dérivée" in migration[0]["message"]
+
+
+def test_the_purge_finds_short_identifiers_not_short_values(etude_reelle):
+    """A dwelling identifier of 5 characters left in a kept file is found (as a whole word);
+    an age, a postal code, a yes/no or a longer identifier that merely starts like it are not
+    identifying alone and do not fail the purge."""
+    env = {"PEUPLEMENT_CLE": CLE}
+    assert peuplement("load", "--etude", str(etude_reelle), env=env).returncode == 0
+    (etude_reelle / "exports" / "suivi.csv").write_text(
+        "logement;age;code postal;apl\nL0007;47;62110;Oui\n", encoding="utf-8"
+    )
+    (etude_reelle / "exports" / "autres.csv").write_text(
+        "code;age;code postal;apl\nL00071;47;62110;Oui\n", encoding="utf-8"
+    )
+    sortie = peuplement("purger", "--etude", str(etude_reelle), "--oui", env=env)
+    texte = " ".join(sortie.stdout.split())
+    assert sortie.returncode == 1, sortie.stdout + sortie.stderr
+    assert "exports/suivi.csv contient 1 valeur(s) d'un fichier détruit" in texte, texte
+    assert "autres.csv" not in texte and "L0007" not in texte

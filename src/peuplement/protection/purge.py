@@ -82,7 +82,7 @@ def purger(etude: Etude, operateur: str | None = None) -> Attestation:
         dt.datetime.now().astimezone().replace(microsecond=0).isoformat(), operateur
     )
     cibles = a_detruire(etude)
-    sensibles = valeurs.valeurs_sensibles(etude, cibles)  # read before they are destroyed
+    sensibles, ids = valeurs.a_chercher(etude, cibles)  # read before they are destroyed
     for chemin in cibles:
         attestation.fichiers.append(
             {
@@ -99,7 +99,7 @@ def purger(etude: Etude, operateur: str | None = None) -> Attestation:
         etude.chemin_base.with_name(etude.chemin_base.name + ".tmp"),
     ):
         shutil.rmtree(dossier, ignore_errors=True)
-    attestation.restes = verifier(etude, attestation) + valeurs.restes(etude, sensibles)
+    attestation.restes = verifier(etude, attestation) + valeurs.restes(etude, sensibles, ids)
     registre = Registre(etude.dossier)
     entree = registre.ajouter(
         "purge",
