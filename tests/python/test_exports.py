@@ -88,6 +88,7 @@ def _verifier_feuilles(wb, mart, indicateurs, bailleur):
     par_libelle = {libelle: (code, type_) for code, libelle, type_ in indicateurs}
     codes = {code for code, _, _ in indicateurs}
     epci = next(k[1] for k in mart if k[0] == "epci")
+    planifies = {(m, i) for (m, _, _, i) in mart}
     vus = []
     for feuille in FEUILLES_THEMES:
         ws = wb[feuille]
@@ -96,6 +97,7 @@ def _verifier_feuilles(wb, mart, indicateurs, bailleur):
         assert len(entetes) <= 13 and not codes & set(entetes)
         colonnes = [par_libelle[e] for e in entetes[4:]]
         assert ws.cell(4, 1).value == "EPCI" and ws.cell(4, 4).value == epci
+        assert "plan de publication" in ws.cell(2, 1).value  # what an empty cell means
         assert ws.freeze_panes is not None and ws.auto_filter.ref.startswith("A3:")
         for ligne in ws.iter_rows(min_row=4):
             if ligne[0].value is None or ligne[3].value is None:
@@ -107,6 +109,10 @@ def _verifier_feuilles(wb, mart, indicateurs, bailleur):
             else:
                 maille = MAILLES[ligne[0].value]
             for (indicateur, type_), cellule in zip(colonnes, ligne[4:], strict=False):
+                if (maille, code, bailleur, indicateur) not in mart:
+                    # not in the publication plan at this maille: an empty cell, nothing else
+                    assert cellule.value is None and (maille, indicateur) not in planifies
+                    continue
                 statut, numerateur, valeur, _ = mart[(maille, code, bailleur, indicateur)]
                 _verifier_cellule(cellule, (statut, numerateur, valeur), type_, indicateur)
                 vus.append((maille, code, indicateur))

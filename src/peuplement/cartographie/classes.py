@@ -44,6 +44,7 @@ LEGENDE_MARQUES = {
     "s": "s : secret statistique",
     "nd": "nd : non diffusé (taux de réponse insuffisant)",
     "absent": "pas de donnée (zone sans logement de l'étude)",
+    "hors_plan": "non publié à cette maille (plan de publication de l'étude)",
 }
 
 
@@ -53,7 +54,10 @@ def cartographiables(pub: Publication) -> list[Indicateur]:
 
 
 def valeurs(pub: Publication, maille: str, indicateur: str, codes) -> dict[str, float | str]:
-    """code -> published value, or its mark (`s`, `nd`), or `absent` (no row for the zone)."""
+    """code -> published value, or its mark (`s`, `nd`), or `absent` (no row for the zone), or
+    `hors_plan` for every zone when the publication plan leaves the indicator out at this maille."""
+    if (maille, indicateur) not in pub.publies:
+        return dict.fromkeys(codes, "hors_plan")
     resultat: dict[str, float | str] = {}
     for code in codes:
         cellule = pub.cellules.get((maille, code, ENSEMBLE, indicateur))
@@ -74,7 +78,7 @@ def facteur(indicateur: Indicateur) -> float:
 def texte_valeur(indicateur: Indicateur, valeur: float | str, decimales: int = 1) -> str:
     """French display: `12,3 %`, `+4,5 pts`, `2,41`; a mark as itself."""
     if isinstance(valeur, str):
-        return "" if valeur == "absent" else valeur
+        return "" if valeur in ("absent", "hors_plan") else valeur
     x = valeur * facteur(indicateur)
     if indicateur.type == "moyenne":
         texte = f"{x:.2f}"

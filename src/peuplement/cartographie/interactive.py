@@ -133,6 +133,7 @@ def donnees_carte(pub: Publication, fonds: Fonds) -> dict:
             "s": [COULEUR_SECRET, LEGENDE_MARQUES["s"]],
             "nd": [COULEUR_ND, LEGENDE_MARQUES["nd"]],
             "absent": [COULEUR_SANS, LEGENDE_MARQUES["absent"]],
+            "hors_plan": [COULEUR_SANS, LEGENDE_MARQUES["hors_plan"]],
         },
     }
 
@@ -270,7 +271,8 @@ function dessiner() {
     onEachFeature: (f, calque) => {
       const [valeur, texte] = donnees.valeurs[f.properties.code];
       const affichage = valeur === "s" ? "s (secret statistique)"
-        : valeur === "nd" ? "nd (non diffusé)" : valeur === "absent" ? "pas de donnée" : texte;
+        : valeur === "nd" ? "nd (non diffusé)" : valeur === "absent" ? "pas de donnée"
+        : valeur === "hors_plan" ? "non publié à cette maille" : texte;
       const div = document.createElement("div");
       const b = document.createElement("b");
       b.textContent = f.properties.libelle;
@@ -299,9 +301,9 @@ function dessiner() {
   if (!donnees.legende.length) ligne("", "#ffffff", "aucune valeur publiée à cette maille");
   for (const [couleur, texte, n] of donnees.legende) ligne("", couleur, texte + " (" + n + ")");
   const valeurs = Object.values(donnees.valeurs).map(v => v[0]);
-  for (const marque of ["s", "nd", "absent"]) {
+  for (const marque of ["s", "nd", "absent", "hors_plan"]) {
     const n = valeurs.filter(v => v === marque).length;
-    if (n) ligne(marque === "absent" ? "" : marque, D.marques[marque][0],
+    if (n) ligne(["absent", "hors_plan"].includes(marque) ? "" : marque, D.marques[marque][0],
                  D.marques[marque][1] + " (" + n + ")");
   }
   document.body.dataset.zones = String(couche.getLayers().length);

@@ -213,8 +213,8 @@ def _legende(figure, indicateur: Indicateur, classes, lues: dict) -> None:
     if not any(classes.effectifs):
         poignees = [Patch(facecolor="none", edgecolor="none", label="aucune valeur publiée")]
     marques = {v for v in lues.values() if isinstance(v, str)}
-    couleurs = {"s": COULEUR_SECRET, "nd": COULEUR_ND, "absent": COULEUR_SANS}
-    for marque in ("s", "nd", "absent"):
+    couleurs = {"s": COULEUR_SECRET, "nd": COULEUR_ND, "absent": COULEUR_SANS, "hors_plan": COULEUR_SANS}
+    for marque in ("s", "nd", "absent", "hors_plan"):
         if marque in marques:
             nombre = sum(1 for v in lues.values() if v == marque)
             poignees.append(

@@ -109,6 +109,12 @@ TYPES_FORMATS = {
 }
 
 
+# an indicator the study's publication plan leaves out at a maille is an empty cell
+NOTE_PLAN = (
+    "Case vide : indicateur que le plan de publication de l'étude ne publie pas à cette maille."
+)
+
+
 def valeur_affichee(indicateur: Indicateur, cellule) -> float | str | None:
     """What a sheet shows for one indicator of one zone: the number, or its mark."""
     if cellule is None:
@@ -322,7 +328,7 @@ def _feuille_theme(wb, formats, pub, bailleur, theme: Theme, indicateurs) -> Non
     decalage = len(COLONNES_ZONE)
     derniere_colonne = decalage + len(indicateurs) - 1
     ws.write_string(0, 0, theme.titre, formats.titre)
-    ws.write_string(1, 0, theme.introduction, formats.note)
+    ws.write_string(1, 0, f"{theme.introduction} {NOTE_PLAN}", formats.note)
     ws.write_row(2, 0, COLONNES_ZONE + [i.libelle for i in indicateurs], formats.entete)
     ws.set_row(2, 15 * max(2, max(math.ceil(len(i.libelle) / 14) for i in indicateurs)))
     communes = _libelles_communes(pub)

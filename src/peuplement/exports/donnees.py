@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass
@@ -44,6 +45,11 @@ class Publication:
     cellules: dict[tuple[str, str, str, str], tuple[str, int | None, int | None, float | None]]
     cibles_auditees: int
     cibles_exposees: int
+
+    @cached_property
+    def publies(self) -> set[tuple[str, str]]:
+        """(maille, indicator) pairs the release has rows for: the study's publication plan."""
+        return {(maille, indicateur) for (maille, _, _, indicateur) in self.cellules}
 
 
 def lire(relations: dict) -> Publication:
