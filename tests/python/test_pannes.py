@@ -108,6 +108,10 @@ def modele(tmp_path_factory):
     return dossier, reference, _etat_chargement(reference), time.monotonic() - debut
 
 
+def _fin_inscrite(dossier: Path, numero: int) -> bool:
+    return any(e["donnees"].get("debut") == numero for e in Registre(dossier).lire())
+
+
 def _interrompue_inscrite(dossier: Path, numero: int) -> bool:
     return any(
         e["resultat"] == "interrompu" and e["donnees"].get("debut") == numero
@@ -115,19 +119,39 @@ def _interrompue_inscrite(dossier: Path, numero: int) -> bool:
     )
 
 
+def _tuer_au_hasard(
+    preparer, args: tuple, operation: str, borne: float, rng: random.Random
+) -> tuple[Path, int, int]:
+    """Launch the command on `preparer()`'s study and kill -9 it at a random point of its run,
+    between its start entry and `borne` seconds after; when it ended before that point (a
+    quicker run than measured) or was killed only after recording its end, again on a fresh copy
+    with a point earlier in the run, so that every trial cuts the operation. Returns (study, start entry, runs that ended first)."""
+    for avance in range(5):
+        dossier, avant = preparer()
+        processus = _lancer(*args, "--etude", str(dossier))
+        numero = _attendre_debut(dossier, operation, avant, processus)
+        time.sleep(rng.uniform(0, borne))
+        # a kill after the end entry (the process was exiting) cut nothing of the operation
+        if _tuer(processus) and not _fin_inscrite(dossier, numero):
+            return dossier, numero, avance
+        borne /= 2
+    raise AssertionError(f"{operation} : fini avant chaque point de coupure")
+
+
 def test_kill_9_at_random_points_of_a_load(modele, tmp_path):
     source, _, complet, duree = modele
     rng = random.Random(GRAINE)
-    tues, survecus = 0, 0
-    for essai in range(10):
-        dossier = tmp_path / f"e{essai}"
+    survecus, avances = 0, 0
+    copies = iter(range(100))
+
+    def copie() -> tuple[Path, int]:
+        dossier = tmp_path / f"e{next(copies)}"
         shutil.copytree(source, dossier)
-        processus = _lancer("load", "--etude", str(dossier))
-        numero = _attendre_debut(dossier, "chargement", 1, processus)
-        time.sleep(rng.uniform(0, 0.8 * duree))
-        if not _tuer(processus):
-            continue  # it finished before the kill: not a crash
-        tues += 1
+        return dossier, 1
+
+    for essai in range(10):
+        dossier, numero, avance = _tuer_au_hasard(copie, ("load",), "chargement", 0.8 * duree, rng)
+        avances += avance
         etat = _etat_chargement(dossier)
         assert etat in ((0, 0, 0), complet), f"essai {essai} : entrepôt à moitié écrit {etat}"
         apres = etat == complet  # killed after its commit: the next load finds it all there
@@ -139,8 +163,11 @@ def test_kill_9_at_random_points_of_a_load(modele, tmp_path):
         verification = Registre(dossier).verifier()
         assert verification.intact and not verification.ouvertes, verification.resume()
         survecus += 1
-    print(f"\nkill -9 pendant un chargement : {survecus}/{tues} survécus ({10 - tues} finis avant)")
-    assert tues >= 3 and survecus == tues  # the others ended before their kill point
+    print(
+        f"\nkill -9 pendant un chargement : {survecus}/10 coupures réelles survécues "
+        f"({avances} chargement(s) fini(s) avant leur point, recoupé(s) plus tôt)"
+    )
+    assert survecus == 10
 
 
 # seeds, staging views and the dwellings' and households' tables: a real build, kept short
@@ -177,15 +204,17 @@ def test_kill_9_at_random_points_of_a_build(modele, tmp_path):
     dossier = tmp_path / "tuee"
     shutil.copytree(reference, dossier)
     rng = random.Random(GRAINE + 1)
-    tues, survecus, brouillons = 0, 0, 0
+    survecus, brouillons, avances = 0, 0, 0
+
+    def meme_entrepot() -> tuple[Path, int]:  # a build that ended first leaves it built: fine
+        return dossier, len(Registre(dossier).lire())
+
     for essai in range(7):
-        avant = len(Registre(dossier).lire())
-        processus = _lancer("build", "--etude", str(dossier), *CONSTRUCTION)
-        numero = _attendre_debut(dossier, "construction", avant, processus)
-        time.sleep(rng.uniform(0, 0.5 * duree))  # a build on a built warehouse is quicker
-        if not _tuer(processus):
-            continue
-        tues += 1
+        # a build on a built warehouse is quicker
+        _, numero, avance = _tuer_au_hasard(
+            meme_entrepot, ("build", *CONSTRUCTION), "construction", 0.5 * duree, rng
+        )
+        avances += avance
         etat = _etat_construction(dossier)  # it opens, and every model is whole or absent
         modeles = {t: n for t, n in etat.items() if not t.endswith("__dbt_tmp")}
         assert all(complet.get(t) == n for t, n in modeles.items()), f"essai {essai} : {etat}"
@@ -203,10 +232,11 @@ def test_kill_9_at_random_points_of_a_build(modele, tmp_path):
     verification = Registre(dossier).verifier()
     assert verification.intact and not verification.ouvertes, verification.resume()
     print(
-        f"\nkill -9 pendant une construction : {survecus}/{tues} survécus "
-        f"({brouillons} table(s) __dbt_tmp laissée(s), retirée(s) par la construction suivante)"
+        f"\nkill -9 pendant une construction : {survecus}/7 coupures réelles survécues "
+        f"({avances} fini(s) avant leur point, recoupé(s) plus tôt ; {brouillons} table(s) "
+        "__dbt_tmp laissée(s), retirée(s) par la construction suivante)"
     )
-    assert tues >= 3 and survecus == tues
+    assert survecus == 7
 
 
 def _limite_fichiers(octets: int):
