@@ -57,3 +57,12 @@ def erreur_disque_plein(dossier, besoin_octets: int, quoi: str) -> ErreurEspace:
         + f"il faut environ {max(besoin_octets, mo) / mo:.0f} Mo libres : libérez de la place "
         "puis relancez la commande"
     )
+
+
+class ErreurMemoire(ErreurPeuplement):
+    """DuckDB reached its memory limit: the operation stopped, nothing was half-written."""
+
+
+def message_memoire_insuffisante(texte: str) -> bool:
+    """A message (DuckDB's, through dbt) saying the memory limit was reached."""
+    return "out of memory error" in texte.lower()

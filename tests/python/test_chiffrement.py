@@ -12,6 +12,7 @@ from peuplement.erreurs import ErreurConfiguration
 from peuplement.etude import entrepot
 from peuplement.etude.configuration import charger_etude, initialiser_etude
 from peuplement.protection.chiffrement import ErreurCle, cle_entrepot
+from peuplement.protection.registre import Registre
 
 CLE = "cle-de-test-9f3a1c"
 SENTINELLE = "SENTINELLE-7Q4Z"
@@ -246,3 +247,25 @@ def test_the_purge_finds_short_identifiers_not_short_values(etude_reelle):
     assert sortie.returncode == 1, sortie.stdout + sortie.stderr
     assert "exports/suivi.csv contient 1 valeur(s) d'un fichier détruit" in texte, texte
     assert "autres.csv" not in texte and "L0007" not in texte
+
+
+def test_a_build_out_of_memory_says_so_in_french_and_spilling_does_not_break_it(etude_reelle):
+    """DuckDB's memory limit reached: a French message naming the setting, exit 2, a register
+    entry saying why, no traceback; and the encrypted target's spill folder is set once, so
+    nodes after a spill do not all fail on « Cannot switch temporary directory »."""
+    env = {"PEUPLEMENT_CLE": CLE}
+    assert peuplement("charger", "--etude", str(etude_reelle), env=env).returncode == 0
+    sortie = peuplement(
+        "construire", "--etude", str(etude_reelle), "--select", "dict_codes", "staging",
+        env={**env, "PEUPLEMENT_MEMOIRE": "40MB"},
+    )
+    texte = sortie.stdout + sortie.stderr
+    assert sortie.returncode == 2, texte[-3000:]
+    assert "mémoire insuffisante" in texte and "PEUPLEMENT_MEMOIRE = 40MB" in texte
+    assert "Traceback" not in texte
+    journal = (etude_reelle / "entrepot" / "dbt" / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert "Out of Memory Error" in journal  # the cause, kept in dbt's log
+    assert "Cannot switch temporary directory" not in journal
+    entree = Registre(etude_reelle).lire()[-1]
+    assert entree["operation"] == "construction" and entree["resultat"] == "echec"
+    assert "mémoire insuffisante" in entree["message"]

@@ -56,7 +56,11 @@ def construire_et_resumer(
 ) -> None:
     """dbt build on the study, then this build's outcome; exits with dbt's code (130 when
     interrupted)."""
-    from ..construction.lancement import construire, erreur_disque_plein_construction
+    from ..construction.lancement import (
+        construire,
+        erreur_disque_plein_construction,
+        erreur_memoire_construction,
+    )
     from ..etude.configuration import charger_etude
     from .affichage_construction import (
         SuiviConstruction,
@@ -72,6 +76,8 @@ def construire_et_resumer(
         sortie = console_large()
         if construction.disque_plein:  # dbt's own messages (English, a traceback) stay in its log
             raise erreur_disque_plein_construction(etude)
+        if construction.memoire_insuffisante is not None:  # same: dbt's traceback stays in its log
+            raise erreur_memoire_construction(construction.memoire_insuffisante)
         suivi.bilan(construction, sortie)
         if not construction.interrompue:
             afficher_echecs(etude, construction, sortie)

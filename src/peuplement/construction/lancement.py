@@ -21,7 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..erreurs import ErreurConfiguration, ErreurEspace, erreur_disque_plein, message_disque_plein
+from ..erreurs import (
+    ErreurConfiguration,
+    ErreurEspace,
+    ErreurMemoire,
+    erreur_disque_plein,
+    message_disque_plein,
+    message_memoire_insuffisante,
+)
 from ..etude.configuration import Etude, variables_secret
 from ..protection.chiffrement import VARIABLE_CLE, environnement_dbt
 from ..protection.registre import Registre
@@ -85,6 +92,16 @@ class Construction:
         """dbt stopped because the disk (or the file-size limit) is full."""
         messages = [*self.erreurs_dbt, *(str(r.get("message") or "") for r in self.echecs)]
         return self.code != 0 and any(map(message_disque_plein, messages))
+
+    @property
+    def memoire_insuffisante(self) -> str | None:
+        """The model DuckDB ran out of memory in ('' when dbt does not say), or None."""
+        if self.code == 0:
+            return None
+        for r in self.echecs:
+            if message_memoire_insuffisante(str(r.get("message") or "")):
+                return nom_noeud(r["unique_id"])
+        return "" if any(map(message_memoire_insuffisante, self.erreurs_dbt)) else None
 
     def reussi(self, nom: str) -> bool:
         """Whether this build ran the model `nom` successfully (its table is this run's)."""
@@ -326,6 +343,8 @@ def _inscription(etude: Etude, arguments: list[str], c: Construction) -> tuple[d
         resultat, message = "interrompu", "construction interrompue (signal reçu) : dbt arrêté"
     elif c.disque_plein:
         resultat, message = "echec", str(erreur_disque_plein_construction(etude))
+    elif c.memoire_insuffisante is not None:
+        resultat, message = "echec", str(erreur_memoire_construction(c.memoire_insuffisante))
     elif not c.resultats:
         resultat, message = "echec", "dbt s'est arrêté avant de construire (voir le journal)"
     else:
@@ -347,6 +366,24 @@ def erreur_disque_plein_construction(etude: Etude) -> ErreurEspace:
         2 * taille + 64 * 2**20,
         "la construction s'est arrêtée ; chaque table de l'entrepôt est entière (celle de la "
         "construction précédente ou la nouvelle) et les exports précédents sont intacts",
+    )
+
+
+def erreur_memoire_construction(modele: str) -> ErreurMemoire:
+    """The French message of a build stopped by DuckDB's memory limit (PEUPLEMENT_MEMOIRE)."""
+    limite = os.environ.get("PEUPLEMENT_MEMOIRE", "4GB")
+    try:
+        machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError, AttributeError):
+        machine = None
+    return ErreurMemoire(
+        "mémoire insuffisante : DuckDB a atteint sa limite de mémoire (PEUPLEMENT_MEMOIRE = "
+        f"{limite})" + (f" pendant « {modele} »" if modele else "") + " ; la construction "
+        "s'est arrêtée, chaque table de l'entrepôt est entière (celle de la construction "
+        "précédente ou la nouvelle) et les exports précédents sont intacts ; relancez avec une "
+        "limite plus haute (4GB par défaut), par exemple PEUPLEMENT_MEMOIRE=8GB"
+        + (f" (cette machine a {machine:.0f} Go de mémoire)" if machine else "")
+        + ", ou fermez les autres programmes"
     )
 
 
