@@ -62,8 +62,10 @@ def _verdict(table: Table) -> tuple[int, str, float]:
     debut = time.perf_counter()
     ko = echecs(auditer(table, SEUIL, exhaustif=False))
     motifs = Counter(r.motif for r in ko)
-    return len(ko), ", ".join(f"{m} {n}" for m, n in sorted(motifs.items())), (
-        time.perf_counter() - debut
+    return (
+        len(ko),
+        ", ".join(f"{m} {n}" for m, n in sorted(motifs.items())),
+        (time.perf_counter() - debut),
     )
 
 
@@ -86,7 +88,7 @@ def _audits_compares(protegee: Table) -> None:
     )
 
 
-def _fichiers(table: Table, dossier: Path, delai: float):
+def _fichiers(table: Table, dossier: Path, delai: float, methode: str):
     """`peuplement secret proteger` on the table's CSV files, stopped after `delai` seconds:
     (pattern or None, seconds, CPU seconds or None, note)."""
     cellules, relations, sortie = (dossier / n for n in ("cells.csv", "rel.csv", "out.csv"))
@@ -97,12 +99,13 @@ def _fichiers(table: Table, dossier: Path, delai: float):
             w.writerow([c.id, int(c.valeur), c.statut])
     with open(relations, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["relation_id", "cell_id", "coefficient"])
+        w.writerow(["relation_id", "cell_id", "coefficient", "nature"])
         for r in table.relations:
             for c, k in r.termes:
-                w.writerow([r.id, c, int(k)])
+                w.writerow([r.id, c, int(k), "population" if r.population else "somme"])
     commande = [BIN / "peuplement", "secret", "proteger", "--cellules", cellules]
     commande += ["--relations", relations, "--sortie", sortie, "--seuil", str(SEUIL)]
+    commande += ["--methode", methode]
     debut, debut_cpu = time.perf_counter(), _cpu_enfants()
     try:
         fin = subprocess.run(commande, capture_output=True, text=True, timeout=delai, env=ENV)
@@ -136,8 +139,8 @@ def _executer(th: TableHierarchique, table: Table, methodes: list[str], options)
     if options.delai_fichiers > 0:
         with tempfile.TemporaryDirectory() as tmp:
             lignes.append(
-                ("peuplement secret proteger (fichiers)",)
-                + _fichiers(table, Path(tmp), options.delai_fichiers)
+                (f"peuplement secret proteger --methode {options.methode_fichiers}",)
+                + _fichiers(table, Path(tmp), options.delai_fichiers, options.methode_fichiers)
             )
     pourquoi = disponible()
     for m in methodes:
@@ -223,7 +226,10 @@ def etude_demo(logements: int, dossier: Path) -> tuple[Path, float]:
         subprocess.run([BIN / "peuplement", *commande], check=True, env=ENV, capture_output=True)
     debut = time.perf_counter()
     fin = subprocess.run(
-        [BIN / "peuplement", "construire", "--etude", etude], env=ENV, capture_output=True, text=True
+        [BIN / "peuplement", "construire", "--etude", etude],
+        env=ENV,
+        capture_output=True,
+        text=True,
     )
     secondes = time.perf_counter() - debut
     if fin.returncode != 0:
@@ -479,7 +485,8 @@ def main() -> None:
     parser.add_argument("--logements", type=int, default=20_000, help="taille de la démonstration")
     parser.add_argument("--etude", type=Path, help="une étude déjà construite (sinon : démo)")
     parser.add_argument(
-        "--partitions", help="partitions du catalogue à comparer (défaut : toutes), ex. age_titulaire"
+        "--partitions",
+        help="partitions du catalogue à comparer (défaut : toutes), ex. age_titulaire",
     )
     parser.add_argument(
         "--marge", type=int, default=10, help="τ-Argus FREQ(11,marge) : marge de protection en %%"
@@ -490,6 +497,12 @@ def main() -> None:
         type=float,
         default=120,
         help="secondes laissées à `peuplement secret proteger` (0 : ne pas le lancer)",
+    )
+    parser.add_argument(
+        "--methode-fichiers",
+        default="publication",
+        choices=["publication", "ciblee"],
+        help="la méthode de `peuplement secret proteger` (voir docs/secret.md)",
     )
     parser.add_argument(
         "--audit-exhaustif",

@@ -209,3 +209,44 @@ def test_the_release_protector_passes_the_exhaustive_audit(table):
     assert not echecs(auditer(protegee, seuil=11, exhaustif=True))
     primaires = {c.id for c in table.cellules.values() if c.statut == "primaire"}
     assert primaires == {c.id for c in protegee.cellules.values() if c.statut == "primaire"}
+
+
+def _commune_et_iris(dossier: Path, nature: str | None) -> None:
+    """A commune of 20 households = IRIS 1 (5, primary; 5 dwellings, public) + IRIS 2 (15) +
+    IRIS 3 (0): the relation written as a population or as a sum of zones."""
+    with open(dossier / "cellules.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["cell_id", "value", "status", "lower", "upper"])
+        w.writerows([["K", 20, "publie", 0, ""], ["I1", 5, "primaire", 0, 5]])
+        w.writerows([["I2", 15, "publie", 0, ""], ["I3", 0, "publie", 0, ""]])
+    with open(dossier / "relations.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["relation_id", "cell_id", "coefficient"] + (["nature"] if nature else []))
+        for cellule, k in (("K", 1), ("I1", -1), ("I2", -1), ("I3", -1)):
+            w.writerow(["geo_K", cellule, k] + ([nature] if nature else []))
+
+
+def test_a_sum_of_zones_is_not_a_population(tmp_path):
+    """Read as a population, hiding IRIS 2 leaves the commune minus IRIS 2 (= IRIS 1, at most
+    5 by its public bound) provably below 11: no pattern passes the 100 % rule. Declared as a
+    sum of zones (`nature` = `somme`), the rule does not apply and IRIS 2 protects IRIS 1."""
+    _commune_et_iris(tmp_path, None)
+    sortie = _secret("proteger", tmp_path, tmp_path / "protege.csv")
+    assert sortie.returncode == 2 and "impossible de protéger" in sortie.stdout + sortie.stderr
+    _commune_et_iris(tmp_path, "somme")
+    sortie = _secret("proteger", tmp_path, tmp_path / "protege.csv")
+    assert sortie.returncode == 0, sortie.stdout + sortie.stderr
+    statuts = {r["cell_id"]: r["status"] for r in _lire_csv(tmp_path / "protege.csv")}
+    assert statuts == {"K": "publie", "I1": "primaire", "I2": "secondaire", "I3": "publie"}
+    (tmp_path / "cellules.csv").write_bytes((tmp_path / "protege.csv").read_bytes())
+    audit = _secret("auditer", tmp_path, tmp_path / "audit.csv")
+    assert audit.returncode == 0, audit.stdout + audit.stderr
+
+
+def test_an_unknown_relation_nature_is_refused_in_french(tmp_path):
+    _commune_et_iris(tmp_path, "zone")
+    sortie = _secret("proteger", tmp_path, tmp_path / "protege.csv")
+    texte = " ".join((sortie.stdout + sortie.stderr).split())  # the console wraps lines
+    assert sortie.returncode == 2
+    assert "relations.csv, ligne 2 : nature « zone » inconnue" in texte
+    assert "attendues : population ou somme" in texte and "Traceback" not in texte

@@ -64,19 +64,33 @@ def secret() -> None:
 
 @secret.command("proteger")
 @_options_table
-def protect(cellules: Path, relations: Path, sortie: Path, seuil: float) -> None:
+@click.option(
+    "--methode",
+    type=click.Choice(["ciblee", "publication"]),
+    default="ciblee",
+    show_default=True,
+    help="ciblee : un programme par cible exposée, puis chaque secondaire inutile republiée "
+    "(petites tables, tables de référence) ; publication : la méthode de l'entrepôt (passe "
+    "gloutonne sur les relations, tables témoins, programmes élastiques), pour les grandes "
+    "tables (voir docs/secret.md).",
+)
+def protect(cellules: Path, relations: Path, sortie: Path, seuil: float, methode: str) -> None:
     """Masque les cellules complémentaires nécessaires, jusqu'à ce que l'audit passe."""
     from ..secret.audit import auditer, echecs
     from ..secret.modele import ecrire_cellules, lire_table
-    from ..secret.protection import proteger
+    from ..secret.protection import proteger, proteger_publication
 
     try:
-        table = proteger(lire_table(cellules, relations), seuil)
+        table = lire_table(cellules, relations)
+        if methode == "publication":
+            table = proteger_publication(table, seuil, table.relations)
+        else:
+            table = proteger(table, seuil)
     except ErreurPeuplement as exc:
         echec(exc)
     ecrire_cellules(table, sortie)
     statuts = [c.statut for c in table.cellules.values()]
-    restants = len(echecs(auditer(table, seuil)))
+    restants = len(echecs(auditer(table, seuil, exhaustif=False)))  # the exact audit's verdicts
     Console().print(
         f"{len(statuts)} cellules : {statuts.count('primaire')} primaires, "
         f"{statuts.count('secondaire')} secondaires, {statuts.count('masque_nd')} non disponibles ; "

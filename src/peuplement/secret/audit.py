@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from .modele import Cellule, Table
+from .modele import Cellule, Relation, Table
 from .solveur import nouveau_solveur
 
 TOLERANCE = 1e-6
@@ -122,12 +122,112 @@ def cibles(table: Table, cellules: list[str], relations, seuil: float) -> list[C
     return resultat
 
 
+@dataclass
+class Bloc:
+    """An independent piece of a component once its published cells are constants: its hidden
+    cells (plus the published ones its relations and targets name, fixed), the relations that
+    bind them and the indices of its targets in the component's list."""
+
+    cellules: list[str]
+    relations: list[Relation]
+    cibles: list[int]
+
+
+def _ecriture(table: Table, relation: Relation) -> Relation:
+    """The way of writing a relation (itself or one of `Table.equivalentes`) with the fewest
+    hidden cells: the first one in order among equals, so the choice is deterministic."""
+    autres = table.equivalentes.get(relation.id)
+    if not autres:
+        return relation
+    cellules = table.cellules
+
+    def cachees(termes) -> int:
+        return sum(cellules[c].cachee for c, _ in termes)
+
+    meilleurs = min(autres, key=cachees)
+    if cachees(meilleurs) < cachees(relation.termes):
+        return Relation(relation.id, meilleurs, relation.population)
+    return relation
+
+
+def blocs(table: Table, relations: list[Relation], liste: list[Cible]) -> list[Bloc]:
+    """Split a component into the independent pieces an attacker faces.
+
+    With the published cells fixed at their values, an equation whose cells are all published
+    holds between constants (the true table satisfies it) and constrains nothing, and the other
+    equations bind only hidden cells: the attacker's feasible tables are the product of the
+    feasible tables of the groups of hidden cells that equations (or a target) link. The range
+    of a target over the whole component is therefore its range over its own group, exactly.
+    Each relation is first written the way that names the fewest hidden cells (`_ecriture`:
+    the same equations, fewer links)."""
+    cellules = table.cellules
+    parent: dict[str, str] = {}
+
+    def racine(c: str) -> str:
+        parent.setdefault(c, c)
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    def lier(termes) -> str | None:
+        premiere = None
+        for c, _ in termes:
+            if not cellules[c].cachee:
+                continue
+            r = racine(c)
+            if premiere is None:
+                premiere = r
+            elif r != premiere:
+                parent[max(r, premiere)] = min(r, premiere)
+                premiere = min(r, premiere)
+        return premiere
+
+    ecrites = [_ecriture(table, r) for r in relations]
+    liees = [r for r in ecrites if lier(r.termes) is not None]
+    for cible in liste:
+        lier(cible.termes)
+    groupes: dict[str, Bloc] = {}
+    noms: dict[str, set[str]] = {}
+
+    def bloc_de(termes) -> Bloc:
+        cle = racine(next(c for c, _ in termes if cellules[c].cachee))
+        if cle not in groupes:
+            groupes[cle], noms[cle] = Bloc([], [], []), set()
+        noms[cle].update(c for c, _ in termes)
+        return groupes[cle]
+
+    paires = [[(t, 1.0), (p, -1.0)] for t, p in table.complements if cellules[p].cachee]
+    for paire in paires:  # a small complement is a target of the part's piece
+        lier(paire)
+    for r in liees:
+        bloc_de(r.termes).relations.append(r)
+    for i, cible in enumerate(liste):
+        bloc_de(cible.termes).cibles.append(i)
+    for paire in paires:
+        if racine(paire[1][0]) in groupes:
+            bloc_de(paire)
+    resultat = []
+    for cle in sorted(groupes):
+        bloc = groupes[cle]
+        if bloc.cibles:
+            bloc.cellules = sorted(noms[cle])
+            resultat.append(bloc)
+    return resultat
+
+
 class ModeleComposante:
     """One HiGHS model of a component: published cells fixed, hidden ones within public bounds."""
 
-    def __init__(self, table: Table, cellules: list[str], relations):
+    def __init__(self, table: Table, cellules: list[str], relations, primal: bool = False):
         self.index = {c: i for i, c in enumerate(cellules)}
         self.h = nouveau_solveur()
+        if primal:
+            # solved again and again with a new objective only, the previous basis stays
+            # primal feasible: the primal simplex restarts from it (about a third of the dual
+            # simplex's iterations in the demo's audit). The audit's verdicts do not depend on
+            # the optimal table found; the protector's pattern does, so it keeps the default.
+            self.h.setOptionValue("simplex_strategy", 4)
         bas, haut = [], []
         for c in cellules:
             cellule = table.cellules[c]
@@ -303,15 +403,17 @@ def au_plus_public(table: Table, cellules: list[str], relations, liste: list[Cib
         else table.cellules[c]
         for c in cellules
     }
-    modele = ModeleComposante(Table(inconnues, relations), cellules, relations)
-    for cible in liste:
-        bas, haut = modele.extremes(cible.termes)
-        if cible.exigence_haute is not None and haut < cible.exigence_haute:
-            cible.exigence_haute = haut
-        if cible.exigence_basse is not None and bas > cible.exigence_basse:
-            cible.exigence_basse = bas
-        if haut - bas < TOLERANCE * max(1.0, abs(cible.valeur)):
-            cible.exacte_interdite = False
+    publique = Table(inconnues, relations, equivalentes=table.equivalentes)
+    for bloc in blocs(publique, relations, liste):
+        modele = ModeleComposante(publique, bloc.cellules, bloc.relations, primal=True)
+        for cible in (liste[i] for i in bloc.cibles):
+            bas, haut = modele.extremes(cible.termes)
+            if cible.exigence_haute is not None and haut < cible.exigence_haute:
+                cible.exigence_haute = haut
+            if cible.exigence_basse is not None and bas > cible.exigence_basse:
+                cible.exigence_basse = bas
+            if haut - bas < TOLERANCE * max(1.0, abs(cible.valeur)):
+                cible.exacte_interdite = False
 
 
 def _auditer_par_temoins(
@@ -332,7 +434,11 @@ def _auditer_par_temoins(
 
 
 def auditer(
-    table: Table, seuil: float = 11, exhaustif: bool = True, echecs_max: float = math.inf
+    table: Table,
+    seuil: float = 11,
+    exhaustif: bool = True,
+    echecs_max: float = math.inf,
+    decomposer: bool = True,
 ) -> list[Resultat]:
     """Range of every target of the release, component by component.
 
@@ -340,20 +446,33 @@ def auditer(
     proven safe by witnesses (see `temoins`): the verdicts are the same, the ranges of safe
     targets are only as wide as the witnesses found. `echecs_max` (witness mode): once that many
     targets are found exposed, the release fails anyway; the others are reported `non_verifie`.
+    `decomposer`: each component is solved as its independent pieces (`blocs`), which gives the
+    same ranges (tested against the undivided component); false for that comparison only.
     """
-    resultats = []
+    resultats: list[Resultat] = []
     for cellules, relations in table.composantes():
         if not any(table.cellules[c].cachee for c in cellules):
             continue
         liste = cibles(table, cellules, relations, seuil)
         if not liste:
             continue
-        modele = ModeleComposante(table, cellules, relations)
-        if exhaustif:
-            trouves = [Resultat(cible, *modele.extremes(cible.termes)) for cible in liste]
+        if decomposer:
+            morceaux = blocs(table, relations, liste)
         else:
-            deja = sum(r.motif is not None for r in resultats)
-            trouves = _auditer_par_temoins(modele, liste, max(echecs_max - deja, 0))
+            morceaux = [Bloc(cellules, relations, list(range(len(liste))))]
+        trouves: list[Resultat | None] = [None] * len(liste)
+        for bloc in morceaux:
+            sous = [liste[i] for i in bloc.cibles]
+            modele = ModeleComposante(table, bloc.cellules, bloc.relations, primal=True)
+            if exhaustif:
+                obtenus = [Resultat(cible, *modele.extremes(cible.termes)) for cible in sous]
+            else:
+                deja = sum(r.motif is not None for r in resultats) + sum(
+                    r is not None and r.motif is not None for r in trouves
+                )
+                obtenus = _auditer_par_temoins(modele, sous, max(echecs_max - deja, 0))
+            for i, r in zip(bloc.cibles, obtenus, strict=True):
+                trouves[i] = r
         if table.initie:  # what the landlord's own cells make public is no failure
             exposes = [r.cible for r in trouves if r.verifie and r.motif is not None]
             au_plus_public(table, cellules, relations, exposes)

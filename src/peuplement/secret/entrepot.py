@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from .audit import auditer
+from .audit import Resultat, auditer
 from .lecteurs import Lecteurs
+from .modele import Table
+from .parallele import executer
 from .protection import proteger_publication
 from .publication import Etiquette, Publication, construire
 
@@ -79,6 +81,40 @@ def _etiquettes(pub: Publication) -> dict[str, Etiquette]:
     return premieres
 
 
+def auditer_composante(table: Table, lecteurs: Lecteurs, seuil: float) -> list[list[Resultat]]:
+    """The audit of one component of the release (a table of its own), for every reader in
+    turn: one list of results per reader."""
+    return [
+        auditer(lecteurs.vue(table, lecteur), seuil, exhaustif=False, echecs_max=ECHECS_MAX)
+        for lecteur in lecteurs.noms()
+    ]
+
+
+def auditer_lecteurs(
+    pub: Publication, seuil: float, processus: int | None = None
+) -> list[tuple[str, Resultat]]:
+    """(reader, result) for every target of the release and every reader, reader by reader.
+    The components of the release are independent problems, audited in a pool of processes
+    (`parallele`, the same results whatever their number); in each component, past
+    `ECHECS_MAX` exposed targets for one reader the rest is `non_verifie` (the release is
+    refused anyway)."""
+    lecteurs = Lecteurs(pub)
+    taches, poids = [], []
+    for cellules, relations in pub.table.composantes():
+        if any(pub.table.cellules[c].cachee for c in cellules):
+            taches.append(
+                (pub.table.sous_table(cellules, relations), lecteurs.restreints(cellules), seuil)
+            )
+            poids.append(len(cellules))
+    par_composante = executer(auditer_composante, taches, poids, processus)
+    return [
+        (lecteur, r)
+        for i, lecteur in enumerate(lecteurs.noms())
+        for resultats in par_composante
+        for r in resultats[i]
+    ]
+
+
 def auditer_publication(
     base, statuts, appartenances, identites, disponibilites, seuil: float
 ) -> pa.Table:
@@ -87,18 +123,8 @@ def auditer_publication(
     (`ok` or the reason of the failure). Each target is named by the published row of its
     first cell (maille, zone, landlord, variable), empty for an elementary cell no row shows."""
     pub = publication(base, statuts, appartenances, identites, disponibilites, "statut")
-    lecteurs = Lecteurs(pub)
     etiquettes = _etiquettes(pub)
-    lignes = []
-    for lecteur in lecteurs.noms():
-        deja = sum(r.motif is not None for _, r in lignes)
-        resultats = auditer(
-            lecteurs.vue(pub.table, lecteur),
-            seuil,
-            exhaustif=False,
-            echecs_max=max(ECHECS_MAX - deja, 0),
-        )
-        lignes += [(lecteur, r) for r in resultats]
+    lignes = auditer_lecteurs(pub, seuil)
     nommees = [etiquettes.get(r.cible.termes[-1][0]) for _, r in lignes]
     return pa.table(
         {

@@ -25,6 +25,20 @@ class Lecteurs:
         # of the others' part, all members its own)
         self._propres: dict[str, dict[str, tuple[float, float, bool]]] = {}
 
+    def restreints(self, cellules: list[str]) -> Lecteurs:
+        """The same readers for one component of the release (these cells only): what a
+        process of the pool needs to build each reader's view of that component."""
+        pub = self.pub
+        sous = Publication(
+            None,  # the views read the table they are given, never the release's own
+            {},
+            [],
+            {c: pub.membres[c] for c in cellules if c in pub.membres},
+            {c: pub.variable_de[c] for c in cellules if c in pub.variable_de},
+            pub.bailleur_de,
+        )
+        return Lecteurs(sous)
+
     def noms(self) -> list[str]:
         return [EXTERIEUR] + self.pub.bailleurs()
 
@@ -63,8 +77,13 @@ class Lecteurs:
                     copie.propre = propre
                     copie.borne_haute = min(copie.borne_haute, propre + autres)
             cellules[ident] = copie
-        vue = Table(cellules, table.relations, table.complements, initie=True)
+        vue = Table(
+            cellules,
+            table.relations,
+            table.complements,
+            initie=True,
+            equivalentes=table.equivalentes,
+        )
         vue._composantes = table.composantes()  # same relations, same components
         vue._complements_de = table._complements_de
         return vue
-

@@ -4,8 +4,8 @@ Cells CSV: `cell_id,value,status,lower,upper` (+ optional `cout`, `exigence_bass
 `exigence_haute`). `lower`/`upper` are what the attacker knows a priori (default 0 and +inf);
 `status` is `publie`, `primaire`, `secondaire`, `masque_nd` (not published for an other reason:
 an unknown, not a cell to protect) or `force` (must stay published).
-Relations CSV: `relation_id,cell_id,coefficient`: Σ coefficient × value = 0 over the cells of a
-relation (a total +1, its parts -1).
+Relations CSV: `relation_id,cell_id,coefficient` (+ optional `nature`, `population` or `somme`):
+Σ coefficient × value = 0 over the cells of a relation (a total +1, its parts -1).
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ from ..erreurs import ErreurFichier
 
 STATUTS = ("publie", "primaire", "secondaire", "masque_nd", "force")
 CACHES = ("primaire", "secondaire", "masque_nd")
+# the optional `nature` of a relation in its file: a population and its categories (the 100 %
+# rule applies: total - part below the threshold is a small complement), or a sum of zones or
+# of other totals (no such rule: a commune minus one of its IRIS is no population)
+NATURES = ("population", "somme")
 
 
 @dataclass
@@ -50,15 +54,23 @@ class Relation:
     # the total is a population and the parts its categories: total - part below the threshold
     # is a small complement (the 100 % rule); false for a zone as a sum of its sub-zones
     population: bool = True
+    # (number of terms it was computed for, total, parts): the audit asks for them again and
+    # again; a term appended since (while a file is read) computes them afresh
+    _structure: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _calculer(self) -> tuple:
+        if self._structure is None or self._structure[0] != len(self.termes):
+            positifs = [c for c, k in self.termes if k > 0]
+            total = positifs[0] if len(positifs) == 1 else None
+            self._structure = (len(self.termes), total, [c for c, _ in self.termes if c != total])
+        return self._structure
 
     def total(self) -> str | None:
         """The cell with coefficient +1 when it is the only one (the total of the parts)."""
-        positifs = [c for c, k in self.termes if k > 0]
-        return positifs[0] if len(positifs) == 1 else None
+        return self._calculer()[1]
 
     def parties(self) -> list[str]:
-        total = self.total()
-        return [c for c, _ in self.termes if c != total]
+        return list(self._calculer()[2])
 
 
 @dataclass
@@ -71,6 +83,14 @@ class Table:
     complements: list[tuple[str, str]] = field(default_factory=list)
     # a landlord's view (`lecteurs`): what its own knowledge makes public is not a failure
     initie: bool = field(default=False, compare=False)
+    # other ways to write a relation (relation id -> term lists): each is that relation minus
+    # relations of the table whose cells it contains (a zone written as the sum of its sub-zones
+    # instead of its elementary cells). Any choice among them, relation by relation, spans the
+    # same equations as `relations` when those it subtracts are strictly smaller; the audit
+    # picks the one with the fewest hidden cells (see `audit.blocs`)
+    equivalentes: dict[str, list[list[tuple[str, float]]]] = field(
+        default_factory=dict, compare=False
+    )
     # components depend on the relations only, never on the statuses: computed once
     _composantes: list | None = field(default=None, init=False, repr=False, compare=False)
     _complements_de: dict | None = field(default=None, init=False, repr=False, compare=False)
@@ -88,7 +108,24 @@ class Table:
             {k: Cellule(**vars(c)) for k, c in self.cellules.items()},
             [Relation(r.id, list(r.termes), r.population) for r in self.relations],
             list(self.complements),
+            equivalentes=self.equivalentes,
         )
+
+    def sous_table(self, cellules: list[str], relations: list[Relation]) -> Table:
+        """One component as a table of its own (its cells shared with this table, not copied):
+        what a process of the pool receives."""
+        noms = set(cellules)
+        sous = Table(
+            {c: self.cellules[c] for c in cellules},
+            relations,
+            [p for p in self.complements if p[1] in noms],
+            initie=self.initie,
+            equivalentes={
+                r.id: self.equivalentes[r.id] for r in relations if r.id in self.equivalentes
+            },
+        )
+        sous._composantes = [(cellules, relations)]
+        return sous
 
     def composantes(self) -> list[tuple[list[str], list[Relation]]]:
         """Independent sub-problems: cells linked by relations, in a deterministic order."""
@@ -167,15 +204,34 @@ def lire_table(chemin_cellules: Path, chemin_relations: Path) -> Table:
             )
     relations: dict[str, Relation] = {}
     with open(chemin_relations, encoding="utf-8-sig", newline="") as f:
-        for i, ligne in enumerate(csv.DictReader(f), start=2):
+        lecteur = csv.DictReader(f)
+        manquantes = {"relation_id", "cell_id", "coefficient"} - set(lecteur.fieldnames or [])
+        if manquantes:
+            raise ErreurFichier(
+                str(chemin_relations), f"colonne(s) absente(s) : {sorted(manquantes)}"
+            )
+        for i, ligne in enumerate(lecteur, start=2):
             ou = f"{chemin_relations}, ligne {i}"
             if ligne["cell_id"] not in cellules:
                 raise ErreurFichier(
                     ou, f"cellule « {ligne['cell_id']} » absente du fichier des cellules"
                 )
-            relations.setdefault(
-                ligne["relation_id"], Relation(ligne["relation_id"])
-            ).termes.append((ligne["cell_id"], _nombre(ligne["coefficient"], math.nan, ou)))
+            nature = (ligne.get("nature") or "").strip() or NATURES[0]
+            if nature not in NATURES:
+                raise ErreurFichier(
+                    ou, f"nature « {nature} » inconnue ; attendues : {' ou '.join(NATURES)}"
+                )
+            relation = relations.setdefault(
+                ligne["relation_id"],
+                Relation(ligne["relation_id"], population=nature == NATURES[0]),
+            )
+            if relation.population != (nature == NATURES[0]):
+                raise ErreurFichier(
+                    ou,
+                    f"la relation « {ligne['relation_id']} » a déjà une autre nature : une "
+                    "relation est soit une population et ses catégories, soit une somme",
+                )
+            relation.termes.append((ligne["cell_id"], _nombre(ligne["coefficient"], math.nan, ou)))
     return Table(cellules, list(relations.values()))
 
 

@@ -21,11 +21,13 @@ from .audit import (
     Resultat,
     au_plus_public,
     auditer,
+    blocs,
     cibles,
     echecs,
     temoins,
 )
 from .modele import Relation, Table
+from .parallele import executer
 from .solveur import nouveau_solveur
 
 SEUIL_CHANGEMENT = 1e-7
@@ -196,19 +198,26 @@ def proteger(table: Table, seuil: float = 11, tours_max: int = 100, elaguer: boo
 
 
 def elaguer_secondaires(table: Table, seuil: float) -> Table:
-    """Publish again every secondary cell that the release does not need."""
-    sous_tables = {}
+    """Publish again every secondary cell that the release does not need (most costly first).
+    Publishing a cell changes only the piece of its component it belongs to (`audit.blocs`):
+    only that piece is audited again, its relations as written in the table (a table of the
+    file interface: no `Table.equivalentes`, whose targets would differ)."""
+    if table.equivalentes:
+        raise ValueError("elaguer_secondaires : table sans écritures équivalentes attendue")
+    composante_de = {}
     for cellules, relations in table.composantes():
-        sous_table = Table({c: table.cellules[c] for c in cellules}, relations)  # shared cells
         for c in cellules:
-            sous_tables[c] = sous_table
+            composante_de[c] = relations
     secondaires = sorted(
         (c for c in table.cellules.values() if c.statut == "secondaire"),
         key=lambda c: (-_cout(c), c.id),
     )
     for cellule in secondaires:
+        seule = Cible(cellule.id, [(cellule.id, 1.0)], cellule.valeur)
+        (bloc,) = blocs(table, composante_de[cellule.id], [seule])
+        morceau = table.sous_table(bloc.cellules, bloc.relations)  # cells shared
         cellule.statut = "publie"
-        if echecs(auditer(sous_tables[cellule.id], seuil)):
+        if echecs(auditer(morceau, seuil, exhaustif=False)):  # the verdicts of the exact audit
             cellule.statut = "secondaire"
     return table
 
@@ -321,22 +330,47 @@ def _masquer(cellules: list[str], *tables: Table) -> None:
 
 
 def proteger_publication(
-    table: Table, seuil: float, guides: list[Relation], lecteurs=None, tours_max: int = 100
+    table: Table,
+    seuil: float,
+    guides: list[Relation],
+    lecteurs=None,
+    tours_max: int = 100,
+    processus: int | None = None,
 ) -> Table:
     """Secondary suppression for a large release: the greedy pass on zone-level sums, then
     rounds where, for each reader (the outsider, then each landlord when `lecteurs` is given,
     see `lecteurs.Lecteurs`), each component's exposed targets are protected. A target once
     proven for a reader stays proven: hiding more cells only widens what an attacker must
-    consider. The final verdict belongs to the audit (`auditer`), run separately."""
+    consider. The components share no cell and no relation, so each one goes through its own
+    rounds, in a pool of `processus` processes (see `parallele`): the same pattern whatever
+    their number. The final verdict belongs to the audit (`auditer`), run separately."""
     resultat = table.copie()
     masquer_par_relations(resultat, guides, seuil)
+    taches, poids = [], []
+    for cellules, relations in resultat.composantes():
+        if not any(resultat.cellules[c].cachee for c in cellules):
+            continue
+        restreints = lecteurs.restreints(cellules) if lecteurs is not None else None
+        taches.append((resultat.sous_table(cellules, relations), seuil, restreints, tours_max))
+        poids.append(len(cellules))
+    for masquees in executer(proteger_composante, taches, poids, processus):
+        _masquer(masquees, resultat)
+    return resultat
+
+
+def proteger_composante(table: Table, seuil: float, lecteurs, tours_max: int) -> list[str]:
+    """The rounds of `proteger_publication` on one component (a table of its own): the cells
+    to hide as secondaries, sorted."""
     noms = lecteurs.noms() if lecteurs is not None else [None]
     prouvees: dict[str | None, set[str]] = {nom: set() for nom in noms}
+    avant = {c for c, cellule in table.cellules.items() if cellule.cachee}
     for _ in range(tours_max):
         ouvertes_total = 0
         for nom in noms:
-            vue = resultat if nom is None else lecteurs.vue(resultat, nom)
-            ouvertes_total += _un_tour(vue, resultat, seuil, prouvees[nom])
+            vue = table if nom is None else lecteurs.vue(table, nom)
+            ouvertes_total += _un_tour(vue, table, seuil, prouvees[nom])
         if ouvertes_total == 0:
-            return resultat
+            return sorted(
+                c for c, cellule in table.cellules.items() if cellule.cachee and c not in avant
+            )
     raise ErreurProtection(f"pas de masquage sûr après {tours_max} tours")

@@ -188,6 +188,7 @@ def construire(
             relations.append(Relation(f"{nom}@{c}", [(_id_base(c, v), k) for v, k in termes]))
     table = Table(modele, relations, _complements(termes_identites, cellule_de))
     guides = _guides(cellule_de, ensemble_cellule, termes_identites, zone_de, zones, bailleur_de)
+    table.equivalentes = _equivalentes(guides, ensemble_cellule, variable_de)
     return Publication(table, cellule_de, guides, ensemble_cellule, variable_de, bailleur_de)
 
 
@@ -240,6 +241,33 @@ def _complements(termes_identites, cellule_de: dict[Etiquette, str]) -> list[tup
                 if total is not None:
                     paires.add((total, ident))
     return sorted(paires)
+
+
+def _equivalentes(guides, ensemble_cellule, variable_de) -> dict:
+    """Each zone cell's sum over its elementary cells, written instead as the sum of the
+    sub-zones of a guide of the same variable (plus the elementary cells they leave out): the
+    relation minus the relations of those sub-zones, which hold strictly fewer elementary cells,
+    so that any choice spans the same equations (see `Table.equivalentes`). Written this way a
+    published zone whose sub-zones are all published gives an equation between constants, and
+    the audit's unknowns split into small independent pieces."""
+    resultat: dict[str, list[list[tuple[str, float]]]] = defaultdict(list)
+    for guide in guides:
+        total = guide.total()
+        membres = ensemble_cellule[total]
+        parties = guide.parties()
+        if len(membres) < 2 or any(variable_de[p] != variable_de[total] for p in parties):
+            continue
+        couverts = [c for p in parties for c in ensemble_cellule[p]]
+        if len(set(couverts)) != len(couverts) or not set(couverts) <= set(membres):
+            continue  # the sub-zones must be disjoint parts of the zone
+        reste = sorted(set(membres) - set(couverts))
+        variable = variable_de[total]
+        resultat[f"somme:{total}"].append(
+            [(total, 1.0)]
+            + [(p, -1.0) for p in parties]
+            + [(_id_base(c, variable), -1.0) for c in reste]
+        )
+    return dict(resultat)
 
 
 def _guides(cellule_de, ensemble_cellule, termes_identites, zone_de, zones, bailleur_de):

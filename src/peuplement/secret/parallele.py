@@ -1,0 +1,43 @@
+"""Independent pieces of work (the components of a release) run in a pool of processes.
+
+The result never depends on the number of processes: each task is a pure function of its
+arguments, tasks are handed out largest first and their results returned in the order of the
+tasks. `PEUPLEMENT_SECRET_PROCESSUS` sets the number of processes (default: the machine's
+cores; 1 runs everything in the calling process, without a pool).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+VARIABLE = "PEUPLEMENT_SECRET_PROCESSUS"
+
+
+def nombre_processus(processus: int | None = None) -> int:
+    if processus is None:
+        texte = os.environ.get(VARIABLE, "").strip()
+        processus = int(texte) if texte.isdigit() else (os.cpu_count() or 1)
+    return max(1, processus)
+
+
+def executer(
+    fonction: Callable,
+    taches: Sequence[tuple],
+    poids: Sequence[float] | None = None,
+    processus: int | None = None,
+) -> list:
+    """`[fonction(*t) for t in taches]`, in a pool when there are several processes and
+    tasks (`poids`: the expected size of each task, to start the largest first)."""
+    n = min(nombre_processus(processus), len(taches))
+    if n <= 1:
+        return [fonction(*t) for t in taches]
+    poids = poids if poids is not None else [0.0] * len(taches)
+    ordre = sorted(range(len(taches)), key=lambda i: (-poids[i], i))
+    # a fresh interpreter per worker: the caller (dbt) runs threads, which fork does not copy
+    contexte = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n, mp_context=contexte) as pool:
+        futurs = {i: pool.submit(fonction, *taches[i]) for i in ordre}
+        return [futurs[i].result() for i in range(len(taches))]
