@@ -8,8 +8,12 @@ cores; 1 runs everything in the calling process, without a pool).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -21,6 +25,14 @@ def nombre_processus(processus: int | None = None) -> int:
         texte = os.environ.get(VARIABLE, "").strip()
         processus = int(texte) if texte.isdigit() else (os.cpu_count() or 1)
     return max(1, processus)
+
+
+def _suivre_parent() -> None:
+    """A worker ends with the process that started it (a killed `peuplement construire` stops
+    dbt, whose pool must not compute on): Linux's PR_SET_PDEATHSIG, nothing elsewhere."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def executer(
@@ -38,6 +50,6 @@ def executer(
     ordre = sorted(range(len(taches)), key=lambda i: (-poids[i], i))
     # a fresh interpreter per worker: the caller (dbt) runs threads, which fork does not copy
     contexte = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=contexte) as pool:
+    with ProcessPoolExecutor(n, mp_context=contexte, initializer=_suivre_parent) as pool:
         futurs = {i: pool.submit(fonction, *taches[i]) for i in ordre}
         return [futurs[i].result() for i in range(len(taches))]
