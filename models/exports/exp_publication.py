@@ -1,4 +1,5 @@
-"""The export of the release: the CIL workbook, the landlords' restitutions, the open files.
+"""The export of the release: the CIL workbook, the landlords' restitutions (from
+fct_restitutions), the open files.
 Downstream of fct_indicateurs and its secrecy tests: a failed test skips it (nothing written)."""
 
 import os
@@ -10,6 +11,8 @@ def model(dbt, session):
     dbt.config(materialized="table")
     relations = {
         "fct_indicateurs": dbt.ref("fct_indicateurs"),
+        "fct_restitutions": dbt.ref("fct_restitutions"),
+        "fct_secret_synthese": dbt.ref("fct_secret_synthese"),
         "dim_zones": dbt.ref("dim_zones"),
         "dim_indicateurs": dbt.ref("dim_indicateurs"),
         "stg_etude__parametres": dbt.ref("stg_etude__parametres"),

@@ -19,38 +19,26 @@ from PIL import Image
 from peuplement.cartographie import charger_fonds, dessiner_cartes, zones_etude
 from peuplement.cartographie.classes import (
     CARTES_CLES,
+    COULEUR_NC,
     COULEUR_ND,
     COULEUR_SECRET,
     classer,
 )
 from peuplement.cartographie.fonds import fichiers_contours
 from peuplement.cartographie.spatial import connecter
-from peuplement.exports.donnees import lire
+from peuplement.exports.donnees import lire, relations_entrepot
 from peuplement.exports.publication import exporter
-
-RELATIONS = {
-    "fct_indicateurs": "marts",
-    "dim_zones": "marts",
-    "dim_indicateurs": "marts",
-    "stg_etude__parametres": "staging",
-    "stg_bailleurs__bailleurs": "staging",
-    "int_secret__audit": "intermediate",
-}
-
-
-def relations(con):
-    return {nom: con.sql(f"select * from {schema}.{nom}") for nom, schema in RELATIONS.items()}
 
 
 @pytest.fixture(scope="module")
 def publication(entrepot_construit):
     con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
-    pub = lire(relations(con))
+    pub = lire(relations_entrepot(con))
     mart = {
         (m, z, i): (s, v, t)
         for m, z, i, s, v, t in con.execute(
-            "select maille, code_zone, indicateur, statut, valeur, type from marts.fct_indicateurs "
-            "where bailleur = 'ensemble'"
+            "select maille, code_zone, indicateur, case when motif_nd = 'non_disponible' then 'nc' "
+            "else statut end, valeur, type from marts.fct_indicateurs where bailleur = 'ensemble'"
         ).fetchall()
     }
     con.close()
@@ -130,7 +118,11 @@ def test_every_zone_is_coloured_as_the_mart_says(publication, fonds, cartes):
         remplissages = _remplissages(svg)
         assert set(remplissages) == codes
         for zone, (statut, valeur, _) in cellules.items():
-            attendu = {"s": f"hachure {COULEUR_SECRET}", "nd": f"hachure {COULEUR_ND}"}.get(statut)
+            attendu = {
+                "s": f"hachure {COULEUR_SECRET}",
+                "nd": f"hachure {COULEUR_ND}",
+                "nc": f"hachure {COULEUR_NC}",
+            }.get(statut)
             attendu = attendu or classes.couleurs[classes.classe(valeur)].lower()
             assert remplissages[zone] == attendu, (carte.chemin.name, zone)
             verifiees += 1
@@ -170,7 +162,7 @@ def test_the_export_writes_the_maps_and_records_the_contours(entrepot_construit,
     ancienne.parent.mkdir(parents=True)
     ancienne.write_bytes(b"ancienne carte")
     con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
-    table = exporter(relations(con), etude / "exports", "Testeur")
+    table = exporter(relations_entrepot(con), etude / "exports", "Testeur")
     con.close()
     fichiers = set(table.column("fichier").to_pylist())
     assert "cartes/LISEZMOI.txt" in fichiers
@@ -194,7 +186,7 @@ def test_the_export_writes_the_maps_and_records_the_contours(entrepot_construit,
 def test_a_study_without_contours_exports_and_says_why(entrepot_construit, tmp_path):
     etude = tmp_path / "etude"
     con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
-    table = exporter(relations(con), etude / "exports", None)
+    table = exporter(relations_entrepot(con), etude / "exports", None)
     con.close()
     fichiers = table.column("fichier").to_pylist()
     assert any(f.startswith("classeur_cil_") for f in fichiers)

@@ -5,11 +5,13 @@ secrecy test leaves the previous export untouched."""
 
 import csv
 import hashlib
+import json
 import shutil
 
 import duckdb
 import pytest
-from aides import dbt, peuplement
+import yaml
+from aides import RACINE, dbt, peuplement
 from openpyxl import load_workbook
 
 FEUILLES_THEMES = [
@@ -30,17 +32,24 @@ MAILLES = {  # the « Maille » column of a theme sheet
 }
 
 
+def _mart(con, modele):
+    """(maille, zone, landlord, indicator) -> (mark, numerator, value, type); the mark a
+    reader sees: the status, or `nc` for a `nd` of a variable its landlords did not supply."""
+    return {
+        (m, z, b, i): (s, n, v, t)
+        for m, z, b, i, s, n, v, t in con.execute(
+            "select maille, code_zone, bailleur, indicateur, case when statut = 'nd' and "
+            "motif_nd = 'non_disponible' then 'nc' else statut end, numerateur, valeur, type "
+            f"from marts.{modele}"
+        ).fetchall()
+    }
+
+
 @pytest.fixture(scope="module")
 def export(entrepot_construit):
     base = entrepot_construit[0]
     con = duckdb.connect(str(base), read_only=True)
-    mart = {
-        (m, z, b, i): (s, n, v, t)
-        for m, z, b, i, s, n, v, t in con.execute(
-            "select maille, code_zone, bailleur, indicateur, statut, numerateur, valeur, type "
-            "from marts.fct_indicateurs"
-        ).fetchall()
-    }
+    mart = _mart(con, "fct_indicateurs")
     indicateurs = con.execute(
         "select indicateur, libelle, type from marts.dim_indicateurs order by ordre"
     ).fetchall()
@@ -83,13 +92,15 @@ def _verifier_cellule(cellule, figure, type_, indicateur):
 
 def _verifier_feuilles(wb, mart, indicateurs, bailleur):
     """Every cell of every theme sheet equals the mart, and together the theme sheets hold
-    every figure of the release for this landlord exactly once; labels, never codes, head the
-    columns; the EPCI reference rows come first; every sheet fits the page width."""
+    every figure of the release for this landlord exactly once, but for the résidences none of
+    whose figures of the theme is published (left out, and counted in a note); labels, never
+    codes, head the columns; the EPCI reference rows come first; every sheet fits the page
+    width."""
     par_libelle = {libelle: (code, type_) for code, libelle, type_ in indicateurs}
     codes = {code for code, _, _ in indicateurs}
     epci = next(k[1] for k in mart if k[0] == "epci")
     planifies = {(m, i) for (m, _, _, i) in mart}
-    vus = []
+    vus, omis = [], []
     for feuille in FEUILLES_THEMES:
         ws = wb[feuille]
         entetes = [c.value for c in ws[3]]
@@ -99,6 +110,7 @@ def _verifier_feuilles(wb, mart, indicateurs, bailleur):
         assert ws.cell(4, 1).value == "EPCI" and ws.cell(4, 4).value == epci
         assert "plan de publication" in ws.cell(2, 1).value  # what an empty cell means
         assert ws.freeze_panes is not None and ws.auto_filter.ref.startswith("A3:")
+        listees = set()
         for ligne in ws.iter_rows(min_row=4):
             if ligne[0].value is None or ligne[3].value is None:
                 continue  # the note under the table
@@ -116,12 +128,30 @@ def _verifier_feuilles(wb, mart, indicateurs, bailleur):
                 statut, numerateur, valeur, _ = mart[(maille, code, bailleur, indicateur)]
                 _verifier_cellule(cellule, (statut, numerateur, valeur), type_, indicateur)
                 vus.append((maille, code, indicateur))
+            listees.add((maille, code))
+        du_theme = {i for i, _ in colonnes}
+        omises = {
+            z
+            for (m, z, b, i) in mart
+            if m == "residence"
+            and b == bailleur
+            and i in du_theme
+            and ("residence", z) not in listees
+        }
+        for zone in omises:  # a résidence left out has no published figure of the theme
+            figures = [mart.get(("residence", zone, bailleur, i)) for i in du_theme]
+            assert all(f[0] != "publie" for f in figures if f)
+            omis.extend(
+                ("residence", zone, i) for i in du_theme if ("residence", zone, bailleur, i) in mart
+            )
+        note = " ".join(str(c.value) for c in ws["A"] if c.value)
+        assert (f"{len(omises)} résidence(s) dont aucun chiffre" in note) == bool(omises)
     attendus = [(m, z, i) for (m, z, b, i) in mart if b == bailleur]
-    assert sorted(vus) == sorted(attendus)  # each figure once, none missing
+    assert sorted(vus + omis) == sorted(attendus)  # each figure once, none missing
     for ws in wb.worksheets:
         # fitted to one page wide (1 is the file format's default, left unwritten)
         assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth or 1) == 1
-    return len(vus)
+    return len(vus) + len(omis)
 
 
 def _verifier_graphiques(wb, mart, indicateurs, bailleur):
@@ -177,7 +207,7 @@ def test_the_cil_workbook_matches_the_mart_and_reads_well(export):
         for ligne in ws.iter_rows(min_row=4)
         for c in ligne
     }
-    assert {"s", "nd"} <= marques
+    assert "s" in marques  # each mark is the mart's, cell by cell (_verifier_feuilles)
     assert _verifier_graphiques(wb, mart, indicateurs, "ensemble") > 0
     # key figures: the EPCI, in QPV and out of QPV, every indicator by its label
     cles = wb["Chiffres clés"]
@@ -207,22 +237,10 @@ def test_the_cil_workbook_matches_the_mart_and_reads_well(export):
 def test_the_maps_have_their_sheet_in_the_cil_workbook(demo, entrepot_construit, tmp_path):
     from peuplement.cartographie import charger_fonds, dessiner_cartes, zones_etude
     from peuplement.exports.classeur import ecrire_classeur
-    from peuplement.exports.donnees import lire
+    from peuplement.exports.donnees import lire, relations_entrepot
 
     con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
-    pub = lire(
-        {
-            nom: con.sql(f"select * from {schema}.{nom}")
-            for schema, nom in (
-                ("marts", "fct_indicateurs"),
-                ("marts", "dim_zones"),
-                ("marts", "dim_indicateurs"),
-                ("staging", "stg_etude__parametres"),
-                ("staging", "stg_bailleurs__bailleurs"),
-                ("intermediate", "int_secret__audit"),
-            )
-        }
-    )
+    pub = lire(relations_entrepot(con))
     con.close()
     fonds = charger_fonds(demo[0] / "referentiels", zones_etude(pub))
     cartes = dessiner_cartes(pub, fonds, tmp_path / "cartes")
@@ -237,24 +255,45 @@ def test_the_maps_have_their_sheet_in_the_cil_workbook(demo, entrepot_construit,
     assert "Cartes" not in load_workbook(tmp_path / "bailleur.xlsx").sheetnames
 
 
-def test_each_landlord_gets_its_own_figures(export):
-    dossier, mart, indicateurs, bailleurs = export
+def test_each_landlord_gets_its_own_figures_at_every_maille(entrepot_construit, export):
+    """A restitution shows fct_restitutions (its landlord's rows at every maille, primary
+    rules only), never the CIL release's protected rows; its cover says it is for that
+    landlord alone."""
+    dossier, release, indicateurs, bailleurs = export
+    con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
+    mart = _mart(con, "fct_restitutions")
+    con.close()
+    assert {k[0] for k in mart} > {k[0] for k in release if k[2] != "ensemble"}  # finer mailles
     for bailleur in bailleurs:
         wb = _classeur(dossier, f"restitution_{bailleur}_")
         comparees = _verifier_feuilles(wb, mart, indicateurs, bailleur)
         assert comparees == sum(1 for k in mart if k[2] == bailleur) > 0
+        couverture = " ".join(
+            str(c.value) for ligne in wb["Présentation"].iter_rows() for c in ligne if c.value
+        )
+        assert "Pas de masquage secondaire" in couverture and "à ne pas transmettre" in couverture
+        assert "masquage secondaire sur toute la publication" not in couverture
 
 
-def test_the_open_files_rebuild_the_release(export):
+def test_the_open_files_rebuild_the_release(entrepot_construit, export):
     dossier, mart, _, _ = export
+    con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
+    statuts = {
+        (m, z, b, i): (s, motif or "")
+        for m, z, b, i, s, motif in con.execute(
+            "select maille, code_zone, bailleur, indicateur, statut, motif_nd "
+            "from marts.fct_indicateurs"
+        ).fetchall()
+    }
+    con.close()
     with open(dossier / "cellules.csv", encoding="utf-8", newline="") as f:
         lignes = list(csv.DictReader(f, delimiter=";"))
     assert len(lignes) == len(mart)
+    assert {ligne["motif_nd"] for ligne in lignes} == {m for _, m in statuts.values()}
     for ligne in lignes:
-        statut, numerateur, valeur, _ = mart[
-            (ligne["maille"], ligne["code_zone"], ligne["bailleur"], ligne["indicateur"])
-        ]
-        assert ligne["statut"] == statut
+        cle = (ligne["maille"], ligne["code_zone"], ligne["bailleur"], ligne["indicateur"])
+        statut, numerateur, valeur, _ = mart[cle]
+        assert (ligne["statut"], ligne["motif_nd"]) == statuts[cle]  # as in the mart
         if statut == "publie":
             assert float(ligne["valeur"]) == pytest.approx(valeur)
             if numerateur is not None:
@@ -357,3 +396,212 @@ def test_peuplement_export_writes_the_study_exports_and_records_them(demo, tmp_p
     ecrits = {f["nom"]: f["sha256"] for f in entree["donnees"]["fichiers"]}
     assert ecrits == {n: h for n, h in _empreintes(dossier / "exports").items() if n in ecrits}
     assert any(n.startswith("classeur_cil_") for n in ecrits) and "cellules.csv" in ecrits
+
+
+def _vars_dbt():
+    return yaml.safe_load((RACINE / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
+def _restitution_attendue(con):
+    """Each landlord row of every maille, its status recomputed here from the true values with
+    the convention's primary rules only: (maille, zone, landlord, indicator) -> (status,
+    motif_nd). Independent of the SQL: the catalogue's expressions name the counting
+    variables; a variable is public (dwellings, occupancy), not supplied by its landlord
+    (int_secret__disponibilites), a survey variable of a zone whose response rate is too low,
+    or sensitive (under the threshold, in a zone of too few dwellings, or a part whose
+    complement to one of its populations is under the threshold)."""
+    v = _vars_dbt()
+    seuil, taux = v["secret_seuil"], v["secret_taux_reponse_minimal"]
+    publiques = set(v["secret_variables_publiques"])
+    if v["secret_occupation_publique"]:
+        publiques |= set(v["secret_variables_occupation"])
+    catalogue = {}
+    for i, famille, type_, num, den, a, b in con.execute(
+        "select indicateur, famille, type, expression_numerateur, expression_denominateur, "
+        "indicateur_a, indicateur_b from marts.dim_indicateurs"
+    ).fetchall():
+        num, den = (e.replace(" ", "") if e else None for e in (num, den))
+        catalogue[i] = (famille, type_, num, den, a, b)
+    variables = {x for (_, _, n, d, _, _) in catalogue.values() for x in (n, d) if x}
+    publiques |= {x for x in variables if "+" in x and set(x.split("+")) <= publiques}
+    enquete = {
+        x for (f, _, n, d, _, _) in catalogue.values() if f != "couverture" for x in (n, d) if x
+    }
+    populations = {}
+    for _, type_, n, d, _, _ in catalogue.values():
+        if type_ in ("part", "taux") and d:
+            populations.setdefault(n, set()).add(d)
+    valeurs = {}
+    for m, z, b, i, n, d in con.execute(
+        "select maille, code_zone, bailleur, indicateur, numerateur, denominateur "
+        "from intermediate.int_indicateurs__long where bailleur <> 'ensemble'"
+    ).fetchall():
+        _, _, vn, vd, _, _ = catalogue[i]
+        ligne = valeurs.setdefault((m, z, b), {})
+        if vn:
+            ligne[vn] = n
+        if vd:
+            ligne[vd] = d
+    non_fournies = set(
+        con.execute(
+            "select bailleur, code_variable from intermediate.int_secret__disponibilites "
+            "where not disponible"
+        ).fetchall()
+    )
+
+    def cellule(zone, x):
+        m, z, b = zone
+        vals = valeurs[zone]
+        if x in publiques:
+            return ("publie", None)
+        if (b, x) in non_fournies:
+            return ("nd", "non_disponible")
+        if x in enquete and vals["repondant"] < taux * vals["loue+loue_tiers"]:
+            return ("nd", "reponse_insuffisante")
+        if (
+            vals["logement"] < seuil
+            or vals[x] < seuil
+            or any(vals[p] - vals[x] < seuil for p in populations.get(x, ()))
+        ):
+            return ("s", None)
+        return ("publie", None)
+
+    def combiner(a, b):
+        if "nd" in (a[0], b[0]):
+            motifs = {a[1], b[1]}
+            return ("nd", "non_disponible" if "non_disponible" in motifs else a[1] or b[1])
+        return ("s", None) if "s" in (a[0], b[0]) else ("publie", None)
+
+    attendus = {}
+    for zone in valeurs:
+        for i, (_, type_, n, d, _, _) in catalogue.items():
+            if type_ != "ecart":
+                attendus[(*zone, i)] = combiner(
+                    cellule(zone, n), cellule(zone, d) if d else ("publie", None)
+                )
+        for i, (_, type_, _, _, a, b) in catalogue.items():
+            if type_ == "ecart":
+                attendus[(*zone, i)] = combiner(attendus[(*zone, a)], attendus[(*zone, b)])
+    return attendus
+
+
+def test_a_restitution_figure_is_secret_exactly_when_a_primary_rule_hits_it(entrepot_construit):
+    con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
+    attendus = _restitution_attendue(con)
+    lues = {
+        (m, z, b, i): (s, motif)
+        for m, z, b, i, s, motif in con.execute(
+            "select maille, code_zone, bailleur, indicateur, statut, motif_nd "
+            "from marts.fct_restitutions"
+        ).fetchall()
+    }
+    release = dict(
+        ((m, z, b, i), s)
+        for m, z, b, i, s in con.execute(
+            "select maille, code_zone, bailleur, indicateur, statut from marts.fct_indicateurs "
+            "where bailleur <> 'ensemble'"
+        ).fetchall()
+    )
+    con.close()
+    assert lues == attendus  # every landlord row of every maille, with its status and motif
+    statuts = [s for s, _ in lues.values()]
+    assert statuts.count("s") and statuts.count("publie")  # the rules bite, and leave figures
+    # what the CIL release publishes of a landlord, its restitution publishes too (and more)
+    publies_cil = {k for k, s in release.items() if s == "publie"}
+    publies_restitution = {k for k, (s, _) in lues.items() if s == "publie"}
+    assert publies_cil < publies_restitution
+
+
+def test_the_restitutions_never_feed_the_cil_release(entrepot_construit):
+    """fct_restitutions sits beside the CIL release, never upstream of its secrecy: no model
+    of the release (int_secret__*, fct_indicateurs, fct_secret_synthese) depends on it."""
+    manifeste = json.loads(
+        (entrepot_construit[0].parent / "target" / "manifest.json").read_text(encoding="utf-8")
+    )
+    enfants = manifeste["child_map"]
+    vus, a_voir = set(), ["model.peuplement.fct_restitutions"]
+    while a_voir:
+        noeud = a_voir.pop()
+        for enfant in enfants.get(noeud, []):
+            if enfant not in vus:
+                vus.add(enfant)
+                a_voir.append(enfant)
+    modeles = {n.split(".")[-1] for n in vus if n.startswith("model.")}
+    assert modeles == {"exp_publication"}, modeles
+    parents = manifeste["parent_map"]["model.peuplement.fct_restitutions"]
+    assert "model.peuplement.int_indicateurs__zones" in parents
+
+
+def _non_primaires_attendus(con):
+    """(maille, `ensemble` or `bailleurs`) -> (non-primary indicator rows, published among
+    them), recounted here from the cells' statuses: a row is non-primary when none of its cells
+    (numerator, denominator, both parts of a gap) is primary or `nd` and not all are public."""
+    statuts = {
+        (m, z, b, v): s
+        for m, z, b, v, s in con.execute(
+            "select maille, code_zone, bailleur, code_variable, statut "
+            "from intermediate.int_secret__statuts"
+        ).fetchall()
+    }
+    catalogue = {
+        i: (n and n.replace(" ", ""), d and d.replace(" ", ""), a, b)
+        for i, n, d, a, b in con.execute(
+            "select indicateur, expression_numerateur, expression_denominateur, indicateur_a, "
+            "indicateur_b from marts.dim_indicateurs"
+        ).fetchall()
+    }
+
+    def cellules(m, z, b, i):
+        n, d, a, bb = catalogue[i]
+        if n is None:
+            return cellules(m, z, b, a) + cellules(m, z, b, bb)
+        return [statuts[(m, z, b, v)] for v in (n, d) if v]
+
+    comptes = {}
+    for m, z, b, i, s in con.execute(
+        "select maille, code_zone, bailleur, indicateur, statut from marts.fct_indicateurs"
+    ).fetchall():
+        c = cellules(m, z, b, i)
+        if any(x in ("primaire", "masque_nd") for x in c) or all(x == "force" for x in c):
+            continue
+        n, p = comptes.get((m, "ensemble" if b == "ensemble" else "bailleurs"), (0, 0))
+        comptes[(m, "ensemble" if b == "ensemble" else "bailleurs")] = (n + 1, p + (s == "publie"))
+    return comptes
+
+
+def test_the_cil_cover_gives_the_share_of_non_primary_figures_published(entrepot_construit, export):
+    con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
+    attendus = _non_primaires_attendus(con)
+    synthese = {
+        m: (ne, pe, nb, pb)
+        for m, ne, pe, nb, pb in con.execute(
+            "select maille, nb_lignes_non_primaires_ensemble, "
+            "nb_lignes_non_primaires_publiees_ensemble, nb_lignes_non_primaires_bailleurs, "
+            "nb_lignes_non_primaires_publiees_bailleurs from marts.fct_secret_synthese"
+        ).fetchall()
+    }
+    con.close()
+    for m, (ne, pe, nb, pb) in synthese.items():
+        assert (ne, pe) == attendus.get((m, "ensemble"), (0, 0)), m
+        assert (nb, pb) == attendus.get((m, "bailleurs"), (0, 0)), m
+    assert any(pe < ne for ne, pe, _, _ in synthese.values())  # secondaries exist here
+    couverture = _classeur(export[0], "classeur_cil_")["Présentation"]
+    lignes = [[c.value for c in ligne] for ligne in couverture.iter_rows()]
+    k = next(k for k, ligne in enumerate(lignes) if ligne[0] == "Part des chiffres publiés")
+    assert lignes[k + 1][2:4] == [
+        "Chiffres non primaires publiés : ensemble des bailleurs",
+        "Chiffres non primaires publiés : lignes de chaque bailleur",
+    ]
+    noms = {"EPCI": "epci", "EPCI dans et hors QPV": "epci_qpv", **MAILLES}
+    lues = 0
+    for ligne in lignes[k + 2 :]:
+        if ligne[0] not in noms:
+            break
+        ne, pe, nb, pb = synthese[noms[ligne[0]]]
+        for texte, (n, p) in ((ligne[2], (ne, pe)), (ligne[3], (nb, pb))):
+            if n == 0:
+                assert texte == "–"
+            else:
+                assert texte == f"{round(100 * p / n)}\u202f% ({p} sur {n})", (ligne, n, p)
+        lues += 1
+    assert lues == len(synthese)

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from peuplement.cartographie import charger_fonds, dessiner_cartes, zones_etude
 from peuplement.erreurs import ErreurFichier
 from peuplement.exports.commentaires import lire_commentaires
-from peuplement.exports.donnees import lire
+from peuplement.exports.donnees import lire, relations_entrepot
 from peuplement.exports.rapport import ecrire_rapport
 
 ESPACES = str.maketrans({"\u202f": " ", "\u00a0": " ", "\n": " "})
@@ -43,7 +43,8 @@ def release(entrepot_construit):
     mart = {
         (m, z, i): (s, t, n, v)
         for m, z, i, s, t, n, v in con.execute(
-            "select maille, code_zone, indicateur, statut, type, numerateur, valeur "
+            "select maille, code_zone, indicateur, case when motif_nd = 'non_disponible' then "
+            "'nc' else statut end, type, numerateur, valeur "
             "from marts.fct_indicateurs where bailleur = 'ensemble'"
         ).fetchall()
     }
@@ -153,18 +154,7 @@ def test_no_hidden_value_is_printed(release, rapport):
 
 def _publication(base):
     con = duckdb.connect(str(base), read_only=True)
-    relations = {
-        nom: con.sql(f"select * from {schema}.{nom}")
-        for schema, nom in (
-            ("marts", "fct_indicateurs"),
-            ("marts", "dim_zones"),
-            ("marts", "dim_indicateurs"),
-            ("staging", "stg_etude__parametres"),
-            ("staging", "stg_bailleurs__bailleurs"),
-            ("intermediate", "int_secret__audit"),
-        )
-    }
-    return lire(relations)
+    return lire(relations_entrepot(con))
 
 
 @pytest.fixture(scope="module")
@@ -245,3 +235,27 @@ def test_the_demo_study_shows_where_the_commentary_goes(demo):
     commentaires = lire_commentaires(demo[0])
     assert set(commentaires) == {"synthese", "qpv", "emmenages", "conclusion"}
     assert commentaires["synthese"][0].startswith("Étude de démonstration")
+
+
+def test_a_malformed_commentary_stops_the_build_before_dbt(demo, tmp_path):
+    """`peuplement construire` reads commentaires.md first: a malformed file is refused with
+    its name and line, exit code 2, no traceback, and dbt never starts (nothing built)."""
+    import shutil
+
+    from aides import peuplement
+
+    from peuplement.protection.registre import Registre
+
+    dossier = tmp_path / "etude"
+    shutil.copytree(demo[0], dossier)
+    avant = [e["operation"] for e in Registre(dossier).lire()]
+    (dossier / "commentaires.md").write_text(
+        "# Commentaires\n\n## sinthese\nUne faute de frappe.\n", encoding="utf-8"
+    )
+    sortie = peuplement("construire", "--etude", str(dossier))
+    message = sortie.stdout + sortie.stderr
+    assert sortie.returncode == 2, message[-2000:]
+    assert "commentaires.md : ligne 3 : section « sinthese » inconnue" in message
+    assert "Traceback" not in message
+    assert not (dossier / "entrepot" / "dbt" / "target" / "run_results.json").exists()
+    assert [e["operation"] for e in Registre(dossier).lire()] == avant  # no build recorded

@@ -9,9 +9,6 @@
 -- font pas partie de la publication : elles coûteraient trop de chiffres de l'ensemble), et
 -- seules les variables des indicateurs du plan de publication de la maille (seed
 -- `plan_publication`) en font partie.
-{%- set variables = variables_secret() %}
-{%- set colonnes = {} %}
-{%- for v in variables %}{% do colonnes.update({v['variable']: v['colonne']}) %}{% endfor %}
 {%- set mailles_publiees = mailles_des_variables() if execute else {} %}
 
 with zones as (
@@ -61,31 +58,7 @@ non_disponibles as (
 ),
 
 longues as (
-    {%- for v in variables %}
-        select
-            millesime,
-            maille,
-            code_zone,
-            bailleur,
-            '{{ v["variable"] }}' as code_variable,
-            cast({{ v["colonne"] }} as bigint) as valeur,
-            {{ v["enquete"] }} as variable_enquete,
-            {%- if v["populations"] %}
-                least(
-                    {%- for p in v["populations"] %}
-                        {{ colonnes[p] }} - {{ v["colonne"] }}{{ "," if not loop.last }}
-                    {%- endfor %}
-                ) as complement,
-            {%- else %}
-                cast(null as bigint) as complement,
-            {%- endif %}
-            num__nb_logements as logements_zone,
-            num__taux_reponse as repondants_zone,
-            den__taux_reponse as occupes_zone
-        from zones
-        where maille in ('{{ mailles_publiees.get(v["variable"], []) | join("', '") }}')  -- noqa: LT05
-        {{ "union all" if not loop.last }}
-    {%- endfor %}
+    {{ secret_cellules_zones('zones', mailles_publiees) }}
 ),
 
 bailleurs_classes as (

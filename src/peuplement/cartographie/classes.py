@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..exports.donnees import Indicateur, Publication
+from ..exports.donnees import NON_COMMUNIQUE, Indicateur, Publication
 
 ENSEMBLE = "ensemble"
 # The key indicators mapped by default: one or two per theme of the study.
@@ -39,13 +39,18 @@ DIVERGENTE_NEG = ("#2166ac", "#4393c3", "#92c5de", "#d1e5f0")  # ColorBrewer RdB
 DIVERGENTE_POS = ("#fddbc7", "#f4a582", "#d6604d", "#b2182b")  # above zero
 COULEUR_SECRET = "#bdbdbd"
 COULEUR_ND = "#f0f0f0"
+COULEUR_NC = "#fafafa"
 COULEUR_SANS = "#ffffff"
 LEGENDE_MARQUES = {
     "s": "s : secret statistique",
     "nd": "nd : non diffusé (taux de réponse insuffisant)",
+    NON_COMMUNIQUE: "nc : non communiqué (variable non transmise par les bailleurs)",
     "absent": "pas de donnée (zone sans logement de l'étude)",
     "hors_plan": "non publié à cette maille (plan de publication de l'étude)",
 }
+
+
+MARQUES_CARTES = ("s", "nd", NON_COMMUNIQUE)  # a zone's mark, in the legends' order
 
 
 def cartographiables(pub: Publication) -> list[Indicateur]:
@@ -54,8 +59,9 @@ def cartographiables(pub: Publication) -> list[Indicateur]:
 
 
 def valeurs(pub: Publication, maille: str, indicateur: str, codes) -> dict[str, float | str]:
-    """code -> published value, or its mark (`s`, `nd`), or `absent` (no row for the zone), or
-    `hors_plan` for every zone when the publication plan leaves the indicator out at this maille."""
+    """code -> published value, or its mark (`s`, `nd`, `nc`), or `absent` (no row for the
+    zone), or `hors_plan` for every zone when the publication plan leaves the indicator out at
+    this maille."""
     if (maille, indicateur) not in pub.publies:
         return dict.fromkeys(codes, "hors_plan")
     resultat: dict[str, float | str] = {}
@@ -66,7 +72,7 @@ def valeurs(pub: Publication, maille: str, indicateur: str, codes) -> dict[str, 
         elif cellule[0] == "publie" and cellule[3] is not None:
             resultat[code] = float(cellule[3])
         else:
-            resultat[code] = cellule[0] if cellule[0] in ("s", "nd") else "s"
+            resultat[code] = cellule[0] if cellule[0] in MARQUES_CARTES else "s"
     return resultat
 
 
@@ -101,6 +107,8 @@ class Classes:
             return COULEUR_SECRET
         if valeur == "nd":
             return COULEUR_ND
+        if valeur == NON_COMMUNIQUE:
+            return COULEUR_NC
         if isinstance(valeur, str):
             return COULEUR_SANS
         return self.couleurs[self.classe(valeur)]

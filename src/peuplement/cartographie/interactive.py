@@ -17,6 +17,7 @@ from ..erreurs import ErreurConfiguration
 from ..exports.donnees import Publication
 from .classes import (
     CARTES_CLES,
+    COULEUR_NC,
     COULEUR_ND,
     COULEUR_SANS,
     COULEUR_SECRET,
@@ -132,6 +133,7 @@ def donnees_carte(pub: Publication, fonds: Fonds) -> dict:
         "marques": {
             "s": [COULEUR_SECRET, LEGENDE_MARQUES["s"]],
             "nd": [COULEUR_ND, LEGENDE_MARQUES["nd"]],
+            "nc": [COULEUR_NC, LEGENDE_MARQUES["nc"]],
             "absent": [COULEUR_SANS, LEGENDE_MARQUES["absent"]],
             "hors_plan": [COULEUR_SANS, LEGENDE_MARQUES["hors_plan"]],
         },
@@ -179,6 +181,7 @@ body { display: flex; flex-direction: column; }
   border: 1px solid #6e6e6e; vertical-align: -2px; }
 .legende i.s { background: repeating-linear-gradient(45deg, #7a7a7a 0 1px, @SECRET@ 1px 5px); }
 .legende i.nd { background: radial-gradient(#9a9a9a 1px, @ND@ 1.2px) 0 0 / 4px 4px; }
+.legende i.nc { background: repeating-linear-gradient(0deg, #9a9a9a 0 1px, @NC@ 1px 5px); }
 .mention { max-width: 560px; font-size: 11px; }
 .mention b { font-size: 12px; }
 </style>
@@ -225,7 +228,10 @@ function motifs() {
     '<line x1="0" y1="0" x2="0" y2="6" stroke="#7a7a7a" stroke-width="1.5"/></pattern>' +
     '<pattern id="hachure-nd" patternUnits="userSpaceOnUse" width="5" height="5">' +
     '<rect width="5" height="5" fill="@ND@"/><circle cx="2.5" cy="2.5" r="0.9" ' +
-    'fill="#9a9a9a"/></pattern>';
+    'fill="#9a9a9a"/></pattern>' +
+    '<pattern id="hachure-nc" patternUnits="userSpaceOnUse" width="5" height="5">' +
+    '<rect width="5" height="5" fill="@NC@"/><line x1="0" y1="2.5" x2="5" y2="2.5" ' +
+    'stroke="#9a9a9a" stroke-width="1"/></pattern>';
   racine.insertBefore(defs, racine.firstChild);
 }
 let couche = null;
@@ -249,7 +255,7 @@ pied.onAdd = () => {
 };
 pied.addTo(carte);
 function remplissage(marque, couleur) {
-  return marque === "s" ? "url(#hachure-s)" : marque === "nd" ? "url(#hachure-nd)" : couleur;
+  return ["s", "nd", "nc"].includes(marque) ? "url(#hachure-" + marque + ")" : couleur;
 }
 function dessiner() {
   const maille = D.mailles[choixMaille.value];
@@ -271,7 +277,8 @@ function dessiner() {
     onEachFeature: (f, calque) => {
       const [valeur, texte] = donnees.valeurs[f.properties.code];
       const affichage = valeur === "s" ? "s (secret statistique)"
-        : valeur === "nd" ? "nd (non diffusé)" : valeur === "absent" ? "pas de donnée"
+        : valeur === "nd" ? "nd (non diffusé)" : valeur === "nc" ? "nc (non communiqué)"
+        : valeur === "absent" ? "pas de donnée"
         : valeur === "hors_plan" ? "non publié à cette maille" : texte;
       const div = document.createElement("div");
       const b = document.createElement("b");
@@ -301,7 +308,7 @@ function dessiner() {
   if (!donnees.legende.length) ligne("", "#ffffff", "aucune valeur publiée à cette maille");
   for (const [couleur, texte, n] of donnees.legende) ligne("", couleur, texte + " (" + n + ")");
   const valeurs = Object.values(donnees.valeurs).map(v => v[0]);
-  for (const marque of ["s", "nd", "absent", "hors_plan"]) {
+  for (const marque of ["s", "nd", "nc", "absent", "hors_plan"]) {
     const n = valeurs.filter(v => v === marque).length;
     if (n) ligne(["absent", "hors_plan"].includes(marque) ? "" : marque, D.marques[marque][0],
                  D.marques[marque][1] + " (" + n + ")");
@@ -330,4 +337,4 @@ dessiner();
 </script>
 </body>
 </html>
-""".replace("@SECRET@", COULEUR_SECRET).replace("@ND@", COULEUR_ND)
+""".replace("@SECRET@", COULEUR_SECRET).replace("@ND@", COULEUR_ND).replace("@NC@", COULEUR_NC)

@@ -1,7 +1,8 @@
 """The GeoPackage of the release, for QGIS or Magrit users: one layer per maille with contours
 (EPCI, communes, QPV, IRIS), one row per zone, and for each indicator its published value
 (`<indicateur>`, in the mart's unit: a count, or a fraction for shares and rates) and its
-status (`<indicateur>_statut`: publie, s, nd). A hidden value is an empty field, never a
+status (`<indicateur>_statut`: publie, s, nd, or nc for a variable the landlords did not
+supply). A hidden value is an empty field, never a
 number. A table `indicateurs` (no geometry) gives each column's label, unit and definition."""
 
 from __future__ import annotations

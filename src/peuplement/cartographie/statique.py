@@ -1,6 +1,6 @@
 """Static choropleth maps (PNG and SVG, matplotlib): one per key indicator and maille, with
 classes and their legend, hidden zones hatched grey and labelled as secret, `nd` zones
-dotted, the commune outlines, a scale, the mandatory mention and the sources.
+dotted, `nc` zones (variable not supplied) striped, the commune outlines, a scale, the mandatory mention and the sources.
 
     from peuplement.cartographie import charger_fonds, dessiner_cartes, zones_etude
     fonds = charger_fonds(etude / "referentiels", zones_etude(pub))
@@ -21,14 +21,16 @@ from matplotlib.patches import Patch, PathPatch, Rectangle  # noqa: E402
 from matplotlib.path import Path as Trace  # noqa: E402
 from matplotlib.patheffects import withStroke  # noqa: E402
 
-from ..exports.donnees import Indicateur, Publication  # noqa: E402
+from ..exports.donnees import NON_COMMUNIQUE, Indicateur, Publication  # noqa: E402
 from .classes import (  # noqa: E402
     CARTES_CLES,
+    COULEUR_NC,
     COULEUR_ND,
     COULEUR_SANS,
     COULEUR_SECRET,
     LEGENDE_MARQUES,
     MAILLES_CARTES,
+    MARQUES_CARTES,
     classer,
     valeurs,
 )
@@ -38,7 +40,7 @@ from .textes import mention, sources, titre_carte  # noqa: E402
 FORMATS = ("png", "svg")
 TAILLE = (6.7, 5.2)  # inches: 17 × 13 cm, the width of a portrait A4 page's text
 RESOLUTION = 150  # 1,000 pixels across: sharp in a workbook or a printed page
-HACHURES = {"s": "////", "nd": "...."}
+HACHURES = {"s": "////", "nd": "....", NON_COMMUNIQUE: "----"}
 matplotlib.rcParams.update(
     {
         "font.family": "DejaVu Sans",
@@ -213,8 +215,14 @@ def _legende(figure, indicateur: Indicateur, classes, lues: dict) -> None:
     if not any(classes.effectifs):
         poignees = [Patch(facecolor="none", edgecolor="none", label="aucune valeur publiée")]
     marques = {v for v in lues.values() if isinstance(v, str)}
-    couleurs = {"s": COULEUR_SECRET, "nd": COULEUR_ND, "absent": COULEUR_SANS, "hors_plan": COULEUR_SANS}
-    for marque in ("s", "nd", "absent", "hors_plan"):
+    couleurs = {
+        "s": COULEUR_SECRET,
+        "nd": COULEUR_ND,
+        NON_COMMUNIQUE: COULEUR_NC,
+        "absent": COULEUR_SANS,
+        "hors_plan": COULEUR_SANS,
+    }
+    for marque in (*MARQUES_CARTES, "absent", "hors_plan"):
         if marque in marques:
             nombre = sum(1 for v in lues.values() if v == marque)
             poignees.append(

@@ -367,6 +367,7 @@ def afficher_synthese_secret(etude: Etude, construction: Construction, console: 
     try:
         lignes = con.execute(
             "select maille, nb_lignes, nb_publiees, nb_secret, nb_non_diffusees, part_publiee, "
+            "part_non_primaires_publiees_ensemble, part_non_primaires_publiees_bailleurs, "
             "nb_primaires, nb_secondaires from marts.fct_secret_synthese "
             "order by nb_lignes"
         ).fetchall()
@@ -387,15 +388,18 @@ def afficher_synthese_secret(etude: Etude, construction: Construction, console: 
         "s",
         "nd",
         "part publiée",
+        "non primaires publiées : ensemble",
+        ": bailleurs",
         "primaires",
         "secondaires",
     ):
         table.add_column(titre, justify="left" if titre == "maille" else "right")
-    for maille, n, pub, s, nd, part, prim, sec in lignes:
+    for maille, n, pub, s, nd, part, ensemble, bailleurs, prim, sec in lignes:
         table.add_row(
             maille,
             *(_entier(x) for x in (n, pub, s, nd)),
             f"{part:.0%}",
+            *("–" if x is None else f"{x:.0%}" for x in (ensemble, bailleurs)),
             _entier(prim),
             _entier(sec),
         )

@@ -1,7 +1,8 @@
 """`peuplement construire` and `peuplement exporter`: dbt build on the study with French
 progress by stage, then this build's outcome, the secrecy summary and the exports written.
 
-May import: `peuplement.construction`, `peuplement.etude`, `.affichage_construction`, `.commun`,
+May import: `peuplement.construction`, `peuplement.etude`, `peuplement.exports.commentaires` (to
+check the analyst's commentary before dbt runs), `.affichage_construction`, `.commun`,
 `.francais`.
 """
 
@@ -62,6 +63,7 @@ def construire_et_resumer(
         erreur_memoire_construction,
     )
     from ..etude.configuration import charger_etude
+    from ..exports.commentaires import lire_commentaires
     from .affichage_construction import (
         SuiviConstruction,
         afficher_echecs,
@@ -71,6 +73,8 @@ def construire_et_resumer(
 
     try:
         etude = charger_etude(dossier)
+        # a malformed commentary would only fail the export, deep inside dbt: refuse it first
+        lire_commentaires(etude.dossier)
         with SuiviConstruction(console, bavard) as suivi:
             construction = construire(etude, operateur, arguments, suivi)
         sortie = console_large()

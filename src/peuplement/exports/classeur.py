@@ -8,7 +8,8 @@ layout, made for a reader who opens it without help.
 - One sheet per theme (at most 4 zone columns + the theme's indicators): the EPCI reference rows
   (whole, in QPV, out of QPV) on top, frozen and repeated on every printed page, then every zone
   of every maille, one maille after the other (a page break between them), a filter on the
-  « Maille » column.
+  « Maille » column. A résidence none of whose figures of the theme is published is left out
+  (counted in a note under the table): pages of `s` only tell a reader nothing.
 - « Graphiques »: one chart per theme (its key indicator, EPCI first, then the communes), built
   from « Données des graphiques » where a hidden figure is an empty cell (a gap, never a false
   zero) and its category carries the mark: « Carvin (s) ». Axes start at 0 and end just above
@@ -28,7 +29,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from .donnees import Indicateur, Publication
+from .donnees import NON_COMMUNIQUE, Indicateur, Publication
+from .nombres import pourcentage
 from .themes import THEMES, Theme, definition_lecteur, indicateurs_du_theme, sans_theme
 
 ENSEMBLE = "ensemble"
@@ -36,7 +38,24 @@ MARQUES = {
     "s": "secret statistique : valeur masquée (moins de 11 unités, part à 0 % ou 100 %, ou "
     "valeur qui permettrait d'en retrouver une autre par différence)",
     "nd": "non diffusé : taux de réponse à l'enquête de la zone inférieur au minimum",
+    NON_COMMUNIQUE: "non communiqué : variable que les bailleurs de la zone n'ont pas transmise "
+    "(par exemple les colonnes d'emploi) ; ni un secret, ni un zéro",
 }
+# a landlord's restitution: its own figures, primary rules only
+MARQUES_RESTITUTION = {
+    "s": "secret statistique : moins de 11 unités, part à 0 % ou 100 %, ou zone de moins de 11 "
+    "de vos logements (règles de la convention ; aucun masquage secondaire)",
+    "nd": "non diffusé : votre taux de réponse à l'enquête dans la zone est inférieur au minimum",
+    NON_COMMUNIQUE: "non communiqué : variable que vous n'avez pas transmise ; ni un secret, ni "
+    "un zéro",
+}
+
+
+def marques(bailleur: str) -> dict[str, str]:
+    """The marks of the CIL workbook (`ensemble`) or of a landlord's restitution."""
+    return MARQUES if bailleur == ENSEMBLE else MARQUES_RESTITUTION
+
+
 MOIS = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
 )
@@ -50,6 +69,9 @@ MAILLES_LIGNES = {
     "residence": "Résidence",
 }
 REFERENCE = (("epci", ""), ("epci_qpv", "-qpv"), ("epci_qpv", "-hors_qpv"))
+# the many small zones whose rows are left out of a theme sheet when none of its figures is
+# published (a page of `s` tells a reader nothing; the count is noted under the table)
+MAILLES_SANS_LIGNES_VIDES = ("residence",)
 COLONNES_ZONE = ["Maille", "Zone", "Commune", "Code"]
 NOTE_HORS_QPV = (
     "Hors QPV : y compris les quelques logements que le répertoire RPLS ne permet pas de situer."
@@ -78,6 +100,7 @@ class _Formats:
         self.sous_titre = f(bold=True, font_size=11, font_color="#1F3864")
         self.texte = f(text_wrap=True, valign="top")
         self.note = f(italic=True, font_size=9, font_color="#595959")
+        self.note_longue = f(italic=True, font_size=9, font_color="#595959", text_wrap=True)
         self.gras = f(bold=True, valign="top")
         self.entete = f(bold=True, text_wrap=True, bg_color="#D9E1F2", border=1, align="center")
         self.theme = f(bold=True, font_color="#1F3864", bg_color="#EDF1F9", border=1)
@@ -174,7 +197,7 @@ def ecrire_classeur(
     _graphiques(wb, formats, pub, bailleur, themes)
     if cartes and bailleur == ENSEMBLE:
         _cartes(wb, formats, pub, cartes)
-    _methodologie(wb, formats, pub, themes)
+    _methodologie(wb, formats, pub, bailleur, themes)
     wb.close()
 
 
@@ -193,12 +216,12 @@ def _couverture(wb, formats: _Formats, pub: Publication, bailleur: str, themes) 
     ws = wb.add_worksheet("Présentation")
     ws.hide_gridlines(2)
     ws.set_column(0, 0, 34)
-    ws.set_column(1, 1, 90)
+    ws.set_column(1, 3, 30)  # the texts span B:D; the table below has one column each
     ws.write_string(0, 0, _titre(pub, bailleur), formats.titre)
     ws.write_string(1, 0, mention(pub), formats.sous_titre)
     reponse = pub.cellules.get(("epci", pub.code_epci, bailleur, "taux_reponse"))
     if reponse and reponse[0] == "publie":
-        taux = f"{reponse[3]:.1%}".replace(".", ",")
+        taux = pourcentage(reponse[3])
     elif reponse and reponse[0] == "s":
         taux = "s (secret statistique)"
     else:
@@ -220,51 +243,111 @@ def _couverture(wb, formats: _Formats, pub: Publication, bailleur: str, themes) 
         "thème (" + ", ".join(f"« {t.feuille} »" for t, _ in themes) + ") où chaque zone de "
         "chaque maille a sa ligne sous celles de l'EPCI, « Graphiques », « Méthodologie »"
     )
+    primaires = (
+        f"aucun résultat sur moins de {pub.seuil} unités ; aucun résultat d'enquête pour une "
+        f"zone dont le taux de réponse est inférieur à {pub.taux_reponse_minimal:.0%} ; aucun "
+        "indicateur à 0 % ni à 100 %"
+    )
+    if bailleur == ENSEMBLE:
+        regles = [
+            (
+                "Règles de secret appliquées",
+                f"{primaires} ; aucune valeur masquée ne peut être retrouvée ni encadrée sous "
+                f"{pub.seuil} par différence entre tableaux, zones ou bailleurs (masquage "
+                "secondaire sur toute la publication, vérifié par un audit)",
+            ),
+            ("Audit du secret", verdict),
+        ]
+    else:
+        nom = pub.bailleurs.get(bailleur, bailleur)
+        regles = [
+            (
+                "Règles de secret appliquées",
+                f"{primaires} (règles de la convention). Pas de masquage secondaire : ce "
+                f"classeur ne contient que les chiffres de {nom}, qui les connaît déjà par ses "
+                "propres données ; seuls les chiffres que la convention interdit de diffuser "
+                "sont masqués.",
+            ),
+            (
+                "Diffusion",
+                f"document réservé à {nom}, à ne pas transmettre. Rapproché du classeur de la "
+                "CIL, il permettrait de retrouver par différence des chiffres des autres "
+                "bailleurs que la publication de la CIL masque.",
+            ),
+        ]
     lignes = [
         ("EPCI", f"{pub.libelle_epci} ({pub.code_epci})"),
         ("Millésime de l'enquête OPS", str(pub.millesime)),
         ("Date de référence", date_longue(pub.date_reference)),
         ("Bailleurs", couverts),
-        ("Taux de réponse (ensemble de l'EPCI)", taux),
+        (
+            "Taux de réponse (ensemble de l'EPCI)" if bailleur == ENSEMBLE else "Taux de réponse",
+            taux,
+        ),
         ("Date de production", date_longue(dt.date.today())),
         ("Feuilles", feuilles),
-        (
-            "Règles de secret appliquées",
-            f"aucun résultat sur moins de {pub.seuil} unités ; aucun résultat d'enquête pour une "
-            f"zone dont le taux de réponse est inférieur à {pub.taux_reponse_minimal:.0%} ; aucun "
-            "indicateur à 0 % ni à 100 % ; aucune valeur masquée ne peut être retrouvée ni "
-            f"encadrée sous {pub.seuil} par différence entre tableaux, zones ou bailleurs "
-            "(masquage secondaire sur toute la publication, vérifié par un audit)",
-        ),
-        ("Audit du secret", verdict),
-        ("s", MARQUES["s"]),
-        ("nd", MARQUES["nd"]),
+        *regles,
+        *marques(bailleur).items(),
     ]
     for k, (cle, valeur) in enumerate(lignes, start=3):
         ws.write_string(k, 0, cle, formats.gras)
-        ws.write_string(k, 1, valeur, formats.texte)
+        ws.merge_range(k, 1, k, 3, valeur, formats.texte)
         ws.set_row(k, _hauteur(valeur, 90))
-    r = len(lignes) + 4
+    _parts_publiees(ws, formats, pub, bailleur, len(lignes) + 4)
+    _mise_en_page(ws, pub, "Présentation")
+    ws.fit_to_pages(1, 1)
+
+
+def _part(publies: int, total: int) -> str:
+    """`42 % (120 sur 286)`, or a dash when there is nothing to count."""
+    if not total:
+        return "–"
+    return f"{publies / total:.0%} ({publies} sur {total})".replace("%", "\u202f%")
+
+
+def _parts_publiees(ws, formats: _Formats, pub: Publication, bailleur: str, r: int) -> None:
+    """Per maille, the share of this workbook's figures published; for the CIL, also the share
+    of non-primary figures published (what secondary suppression costs), all landlords together
+    and the landlords' rows (fct_secret_synthese)."""
     ws.write_string(r, 0, "Part des chiffres publiés", formats.sous_titre)
-    ws.write_row(r + 1, 0, ["Maille", "Chiffres publiés / chiffres de la maille"], formats.entete)
+    entetes = ["Maille", "Chiffres publiés / chiffres de la maille"]
+    if bailleur == ENSEMBLE:
+        entetes += [
+            "Chiffres non primaires publiés : ensemble des bailleurs",
+            "Chiffres non primaires publiés : lignes de chaque bailleur",
+        ]
+    ws.write_row(r + 1, 0, entetes, formats.entete)
+    ws.set_row(r + 1, 28)
     noms = {"epci": "EPCI", "epci_qpv": "EPCI dans et hors QPV", **MAILLES_LIGNES}
-    for k, (maille, nom) in enumerate(noms.items(), start=r + 2):
+    k = r + 2
+    for maille, nom in noms.items():
         statuts = [
             c[0] for (m, _, b, _), c in pub.cellules.items() if m == maille and b == bailleur
         ]
-        if statuts:
-            publies = statuts.count("publie")
-            ws.write_string(k, 0, nom, formats.libelle)
+        if not statuts:
+            continue
+        ws.write_string(k, 0, nom, formats.libelle)
+        ws.write_string(k, 1, _part(statuts.count("publie"), len(statuts)), formats.libelle)
+        cout = pub.couts.get(maille)
+        if bailleur == ENSEMBLE and cout:
             ws.write_string(
-                k,
-                1,
-                f"{publies / len(statuts):.0%} ({publies} sur {len(statuts)})".replace(
-                    "%", "\u202f%"
-                ),
-                formats.libelle,
+                k, 2, _part(cout.publiees_ensemble, cout.non_primaires_ensemble), formats.libelle
             )
-    _mise_en_page(ws, pub, "Présentation")
-    ws.fit_to_pages(1, 1)
+            ws.write_string(
+                k, 3, _part(cout.publiees_bailleurs, cout.non_primaires_bailleurs), formats.libelle
+            )
+        k += 1
+    if bailleur == ENSEMBLE:
+        note = (
+            "Chiffre non primaire : chiffre qu'aucune règle de la convention ne masque (au moins "
+            f"{pub.seuil} unités, part ni à 0 % ni à 100 %, taux de réponse suffisant ; les "
+            "logements et leur occupation, publics, ne sont pas comptés). Un chiffre non primaire "
+            "masqué (s) l'est seulement pour qu'on ne puisse pas retrouver par différence un "
+            "chiffre sensible (masquage secondaire) : 100 % veut dire qu'aucun chiffre n'a été "
+            "masqué pour cette raison. Le tiret : pas de chiffre non primaire à cette maille."
+        )
+        ws.merge_range(k + 1, 0, k + 1, 3, note, formats.note_longue)
+        ws.set_row(k + 1, _hauteur(note, 110))
 
 
 def _colonnes_reference(pub: Publication, bailleur: str) -> list[tuple[str, str, str]]:
@@ -323,6 +406,12 @@ def _libelles_communes(pub: Publication) -> dict[str, str]:
     return {z.code: z.libelle for (m, _), z in pub.zones.items() if m == "commune"}
 
 
+def _lignes_du_theme(pub: Publication, maille, code, bailleur, indicateurs) -> list[tuple]:
+    """The zone's rows of the theme's indicators (those of the release plan at its maille)."""
+    lignes = (pub.cellules.get((maille, code, bailleur, i.code)) for i in indicateurs)
+    return [x for x in lignes if x is not None]
+
+
 def _feuille_theme(wb, formats, pub, bailleur, theme: Theme, indicateurs) -> None:
     ws = wb.add_worksheet(theme.feuille)
     decalage = len(COLONNES_ZONE)
@@ -345,8 +434,23 @@ def _feuille_theme(wb, formats, pub, bailleur, theme: Theme, indicateurs) -> Non
         r += 1
     fin_reference = r - 1
     sauts = []
+    omises = 0
     for maille, nom in MAILLES_LIGNES.items():
         zones = _zones(pub, bailleur, maille)
+        # a zone with no row for any of the theme's indicators: the release plan does not
+        # publish this theme at this maille
+        zones = [c for c in zones if _lignes_du_theme(pub, maille, c, bailleur, indicateurs)]
+        if maille in MAILLES_SANS_LIGNES_VIDES:
+            listees = [
+                c
+                for c in zones
+                if any(
+                    x[0] == "publie"
+                    for x in _lignes_du_theme(pub, maille, c, bailleur, indicateurs)
+                )
+            ]
+            omises += len(zones) - len(listees)
+            zones = listees
         if not zones:
             continue
         sauts.append(r)
@@ -358,12 +462,20 @@ def _feuille_theme(wb, formats, pub, bailleur, theme: Theme, indicateurs) -> Non
             ws.write_string(r, 2, communes.get(commune, commune or ""), formats.libelle)
             ws.write_string(r, 3, code, formats.code)
             for k, i in enumerate(indicateurs, start=decalage):
-                _ecrire_valeur(
-                    ws, r, k, formats, i, pub.cellules.get((maille, code, bailleur, i.code))
-                )
+                cellule = pub.cellules.get((maille, code, bailleur, i.code))
+                _ecrire_valeur(ws, r, k, formats, i, cellule)
             r += 1
+    notes = []
     if fin_reference > 3:
-        ws.write_string(r + 1, 0, "Hors QPV (ligne de l'EPCI) : " + NOTE_HORS_QPV, formats.note)
+        notes.append("Hors QPV (ligne de l'EPCI) : " + NOTE_HORS_QPV)
+    if omises:
+        notes.append(
+            f"{omises} résidence(s) dont aucun chiffre de ce thème n'est publié (toutes ses "
+            "valeurs s, nd ou nc) ne sont pas listées ; elles figurent dans les autres feuilles "
+            "quand un de leurs chiffres y est publié."
+        )
+    for k, note in enumerate(notes, start=r + 1):
+        ws.write_string(k, 0, note, formats.note)
     ws.set_column(0, 0, 13)
     ws.set_column(1, 1, 30)
     ws.set_column(2, 2, 18)
@@ -519,7 +631,27 @@ def _format_graphique(indicateur: Indicateur) -> str:
     }[indicateur.type]
 
 
-def _methodologie(wb, formats: _Formats, pub: Publication, themes) -> None:
+def _regles_secret(pub: Publication, bailleur: str) -> str:
+    primaires = (
+        f"seuil de {pub.seuil} unités (ménages, logements ou personnes selon l'indicateur) ; "
+        f"une zone de moins de {pub.seuil} logements est entièrement masquée ; une part dont "
+        "le complément est inférieur au seuil est masquée"
+    )
+    if bailleur != ENSEMBLE:
+        return (
+            f"{primaires}. Ce sont les seules règles appliquées à une restitution : ses chiffres "
+            "sont ceux du bailleur, qui les connaît déjà ; aucun autre chiffre n'est masqué pour "
+            "en protéger un autre (pas de masquage secondaire)."
+        )
+    return (
+        f"{primaires} ; une cellule où tous les bailleurs sauf un ont moins d'unités que le "
+        "seuil est masquée (bailleur dominant) ; puis les cellules nécessaires pour qu'aucune "
+        "valeur masquée ne puisse être retrouvée ou encadrée sous le seuil par différence "
+        "(masquage secondaire), vérifié par un audit de toute la publication."
+    )
+
+
+def _methodologie(wb, formats: _Formats, pub: Publication, bailleur: str, themes) -> None:
     ws = wb.add_worksheet("Méthodologie")
     ws.write_string(0, 0, "Méthodologie et définitions", formats.titre)
     ws.write_string(1, 0, mention(pub), formats.sous_titre)
@@ -547,23 +679,13 @@ def _methodologie(wb, formats: _Formats, pub: Publication, themes) -> None:
             "RPLS ne permet pas de situer), les communes, chaque commune dans et hors QPV, les "
             "QPV, les IRIS, les quartiers (regroupements d'IRIS) et les résidences.",
         ),
-        (
-            "Secret statistique",
-            f"seuil de {pub.seuil} unités (ménages, logements ou personnes selon "
-            f"l'indicateur) ; une zone de moins de {pub.seuil} logements est entièrement "
-            "masquée ; une part dont le complément est inférieur au seuil est masquée ; une "
-            "cellule où tous les bailleurs sauf un ont moins d'unités que le seuil est masquée "
-            "(bailleur dominant) ; puis les cellules nécessaires pour qu'aucune valeur masquée ne "
-            "puisse être retrouvée ou encadrée sous le seuil par différence (masquage "
-            "secondaire), vérifié par un audit de toute la publication.",
-        ),
+        ("Secret statistique", _regles_secret(pub, bailleur)),
         (
             "Taux de réponse",
             "les résultats d'enquête d'une zone dont le taux de réponse est "
             f"inférieur à {pub.taux_reponse_minimal:.0%} ne sont pas diffusés (nd).",
         ),
-        ("s", MARQUES["s"]),
-        ("nd", MARQUES["nd"]),
+        *marques(bailleur).items(),
     ]
     for k, (cle, texte) in enumerate(notes):
         ws.write_string(r + k, 0, cle, formats.gras)

@@ -1,10 +1,11 @@
 """The release as the exports read it: only the secrecy-checked marts (published values, `s`,
-`nd`), the zones, the catalogue and the study's parameters."""
+`nd` and why), the landlords' restitutions (`fct_restitutions`: primary rules only), the
+zones, the catalogue and the study's parameters."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 
@@ -30,6 +31,18 @@ class Zone:
 
 
 @dataclass
+class CoutSecret:
+    """What secondary suppression costs at one maille (fct_secret_synthese): indicator rows
+    that no primary rule hides (neither primary, nor `nd`, nor public by law), and how many of
+    them are published, for all landlords together and for the landlords' rows."""
+
+    non_primaires_ensemble: int
+    publiees_ensemble: int
+    non_primaires_bailleurs: int
+    publiees_bailleurs: int
+
+
+@dataclass
 class Publication:
     etude: str
     code_epci: str
@@ -41,10 +54,19 @@ class Publication:
     bailleurs: dict[str, str]  # code -> name
     indicateurs: list[Indicateur]
     zones: dict[tuple[str, str], Zone]
-    # (maille, zone, landlord, indicator) -> (status, numerator, denominator, value)
+    # (maille, zone, landlord, indicator) -> (mark, numerator, denominator, value); mark:
+    # publie, s, nd (low response rate) or nc (NON_COMMUNIQUE: variable not supplied)
     cellules: dict[tuple[str, str, str, str], tuple[str, int | None, int | None, float | None]]
     cibles_auditees: int
     cibles_exposees: int
+    # the landlords' restitutions (`fct_restitutions`), same shape as `cellules`
+    restitutions: dict[tuple[str, str, str, str], tuple] = field(default_factory=dict)
+    couts: dict[str, CoutSecret] = field(default_factory=dict)  # maille -> its secrecy cost
+
+    def restitution(self) -> Publication:
+        """The release as a landlord's restitution shows it: its own rows of
+        `fct_restitutions` (primary rules only) in place of the CIL release's."""
+        return replace(self, cellules=self.restitutions)
 
     @cached_property
     def publies(self) -> set[tuple[str, str]]:
@@ -52,8 +74,31 @@ class Publication:
         return {(maille, indicateur) for (maille, _, _, indicateur) in self.cellules}
 
 
+# the mark of a `nd` row whose variable its landlords did not supply (motif_nd non_disponible):
+# not a secret, not a zero, not a low response rate; and back to the mart's (statut, motif_nd)
+NON_COMMUNIQUE = "nc"
+STATUTS_MART = {"nd": ("nd", "reponse_insuffisante"), NON_COMMUNIQUE: ("nd", "non_disponible")}
+
+# the models an export reads (`exp_publication` refs them), by name -> schema in the warehouse
+RELATIONS = {
+    "fct_indicateurs": "marts",
+    "fct_restitutions": "marts",
+    "fct_secret_synthese": "marts",
+    "dim_zones": "marts",
+    "dim_indicateurs": "marts",
+    "stg_etude__parametres": "staging",
+    "stg_bailleurs__bailleurs": "staging",
+    "int_secret__audit": "intermediate",
+}
+
+
+def relations_entrepot(con) -> dict:
+    """The relations `lire` needs, from an open connection to a built warehouse (outside dbt)."""
+    return {nom: con.sql(f"select * from {schema}.{nom}") for nom, schema in RELATIONS.items()}
+
+
 def lire(relations: dict) -> Publication:
-    """`relations`: DuckDB relations of the marts, by model name."""
+    """`relations`: DuckDB relations of the models of RELATIONS, by model name."""
     (parametres,) = (
         relations["stg_etude__parametres"]
         .select(
@@ -81,12 +126,6 @@ def lire(relations: dict) -> Publication:
         .select("maille, code_zone, libelle, code_commune, code_epci, code_qpv")
         .fetchall()
     }
-    cellules = {
-        (m, z, b, i): (s, n, d, v)
-        for m, z, b, i, s, n, d, v in relations["fct_indicateurs"]
-        .select("maille, code_zone, bailleur, indicateur, statut, numerateur, denominateur, valeur")
-        .fetchall()
-    }
     ((auditees, exposees),) = (
         relations["int_secret__audit"]
         .aggregate("count(*), count(*) filter (where verdict <> 'ok')")
@@ -104,7 +143,30 @@ def lire(relations: dict) -> Publication:
         bailleurs=bailleurs,
         indicateurs=indicateurs,
         zones=zones,
-        cellules=cellules,
         cibles_auditees=int(auditees),
         cibles_exposees=int(exposees),
+        cellules=_lignes(relations["fct_indicateurs"]),
+        restitutions=_lignes(relations["fct_restitutions"]),
+        couts={
+            maille: CoutSecret(*(int(x) for x in comptes))
+            for maille, *comptes in relations["fct_secret_synthese"]
+            .select(
+                "maille, nb_lignes_non_primaires_ensemble, "
+                "nb_lignes_non_primaires_publiees_ensemble, nb_lignes_non_primaires_bailleurs, "
+                "nb_lignes_non_primaires_publiees_bailleurs"
+            )
+            .fetchall()
+        },
     )
+
+
+def _lignes(relation) -> dict:
+    """The cells of a mart shaped like fct_indicateurs, `nd` rows of absent data marked `nc`."""
+    cellules = {}
+    for m, z, b, i, s, motif, n, d, v in relation.select(
+        "maille, code_zone, bailleur, indicateur, statut, motif_nd, numerateur, denominateur, "
+        "valeur"
+    ).fetchall():
+        marque = NON_COMMUNIQUE if s == "nd" and motif == "non_disponible" else s
+        cellules[(m, z, b, i)] = (marque, n, d, v)
+    return cellules

@@ -1,13 +1,15 @@
 """The open files: `cellules.csv` (every figure of the release, long format), `zones.csv` and
 `indicateurs.csv` (enough to rebuild its additive structure). UTF-8, `;`-separated, decimal
-point; hidden values empty, `statut` in publie / s / nd."""
+point; hidden values empty, `statut` in publie / s / nd and, for a `nd`, `motif_nd`
+(reponse_insuffisante: low response rate; non_disponible: variable not supplied), as in the
+mart."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-from .donnees import Publication
+from .donnees import STATUTS_MART, Publication
 from .texte import sur
 
 
@@ -35,11 +37,13 @@ def ecrire_cellules(pub: Publication, chemin: Path) -> None:
                 "denominateur",
                 "valeur",
                 "statut",
+                "motif_nd",
             ]
         )
-        for (maille, zone, bailleur, indicateur), (statut, num, den, val) in sorted(
+        for (maille, zone, bailleur, indicateur), (marque, num, den, val) in sorted(
             pub.cellules.items()
         ):
+            statut, motif = STATUTS_MART.get(marque, (marque, ""))
             libelle = pub.zones[(maille, zone)].libelle if (maille, zone) in pub.zones else None
             w.writerow(
                 [
@@ -53,6 +57,7 @@ def ecrire_cellules(pub: Publication, chemin: Path) -> None:
                     _nombre(den),
                     _nombre(val),
                     statut,
+                    motif,
                 ]
             )
 

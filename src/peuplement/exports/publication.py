@@ -45,12 +45,17 @@ def exporter(relations: dict, dossier: Path, operateur: str | None) -> pa.Table:
         raise ErreurPeuplement(
             f"audit du secret en échec ({pub.cibles_exposees} cibles) : rien n'est exporté"
         )
-    presents = sorted({b for (_, _, b, _) in pub.cellules if b != ENSEMBLE})
+    presents = sorted({b for (_, _, b, _) in pub.restitutions})
     etude = dossier.parent
     commentaires = lire_commentaires(etude)  # a malformed file stops here, before any writing
     cartes = preparer_cartes(pub, dossier, operateur)  # maps, HTML map, GeoPackage
+    restitution = pub.restitution()  # a landlord's own figures, primary rules only
     ecrivains = {
-        nom: (lambda chemin, b=b: ecrire_classeur(chemin, pub, b, cartes.cartes))
+        nom: (
+            lambda chemin, b=b: ecrire_classeur(
+                chemin, pub if b == ENSEMBLE else restitution, b, cartes.cartes
+            )
+        )
         for b, nom in noms_fichiers(pub.code_epci, pub.millesime, presents).items()
     }
     ecrivains[nom_rapport(pub.code_epci, pub.millesime)] = lambda chemin: ecrire_rapport(

@@ -20,7 +20,7 @@ import typst
 
 from .classeur import ENSEMBLE, MARQUES, date_longue, mention
 from .commentaires import SECTIONS
-from .donnees import Indicateur, Publication
+from .donnees import NON_COMMUNIQUE, Indicateur, Publication
 from .nombres import entier, pourcentage, valeur_texte
 from .themes import THEMES, Theme, definition_lecteur, indicateurs_du_theme
 
@@ -129,7 +129,7 @@ def _secret(pub: Publication) -> list[dict]:
                 "chiffres": entier(len(statuts)),
                 "publies": entier(publies),
                 "s": entier(statuts.count("s")),
-                "nd": entier(statuts.count("nd")),
+                "nd": entier(statuts.count("nd") + statuts.count(NON_COMMUNIQUE)),
                 "part": pourcentage(publies / len(statuts), 0),
             }
         )
