@@ -423,6 +423,8 @@ def _restitution_attendue(con):
         num, den = (e.replace(" ", "") if e else None for e in (num, den))
         catalogue[i] = (famille, type_, num, den, a, b)
     variables = {x for (_, _, n, d, _, _) in catalogue.values() for x in (n, d) if x}
+    _, _, repondants, occupes, _, _ = catalogue["taux_reponse"]  # the zone's response rate
+    logements = catalogue["nb_logements"][2]
     publiques |= {x for x in variables if "+" in x and set(x.split("+")) <= publiques}
     enquete = {
         x for (f, _, n, d, _, _) in catalogue.values() if f != "couverture" for x in (n, d) if x
@@ -456,10 +458,10 @@ def _restitution_attendue(con):
             return ("publie", None)
         if (b, x) in non_fournies:
             return ("nd", "non_disponible")
-        if x in enquete and vals["repondant"] < taux * vals["loue+loue_tiers"]:
+        if x in enquete and vals[repondants] < taux * vals[occupes]:
             return ("nd", "reponse_insuffisante")
         if (
-            vals["logement"] < seuil
+            vals[logements] < seuil
             or vals[x] < seuil
             or any(vals[p] - vals[x] < seuil for p in populations.get(x, ()))
         ):
