@@ -135,5 +135,6 @@ def test_synthetic_study_is_deterministic(tmp_path):
 
 def test_demo_refuses_to_overwrite_a_real_study(etude):
     sortie = peuplement("demo", str(etude), "--force")
-    assert sortie.returncode == 2 and "n'est pas une étude de démonstration" in sortie.stderr
+    message = " ".join(sortie.stderr.split())  # the console wraps long paths at 80 columns
+    assert sortie.returncode == 2 and "n'est pas une étude de démonstration" in message
     assert (etude / "etude.yml").exists()
