@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installe
 ETUDE_DEMO ?= etude_demo
+DEMO_LOGEMENTS ?= 20000
 
 # nothing here may call out to the network (dbt usage statistics included)
 export DO_NOT_TRACK := 1
@@ -21,7 +22,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/peuplement demo $(ETUDE_DEMO) --force
+	$(BIN)/peuplement demo $(ETUDE_DEMO) --logements $(DEMO_LOGEMENTS) --force
 	$(BIN)/peuplement charger --etude $(ETUDE_DEMO)
 	$(BIN)/peuplement construire --etude $(ETUDE_DEMO)
 	$(BIN)/peuplement registre verifier --etude $(ETUDE_DEMO)

@@ -12,11 +12,11 @@ OUVERTS = ("cellules.csv", "zones.csv", "indicateurs.csv")
 
 def test_batch_builds_each_study_as_alone_and_reports_failures(tmp_path):
     lot = tmp_path / "lot"
-    ecrire_etude_demo(lot / "epci_a", logements=1200, graine=11)
+    ecrire_etude_demo(lot / "epci_a", logements=600, graine=11)
     (lot / "epci_casse").mkdir(parents=True)
     (lot / "epci_casse" / "etude.yml").write_text("epci: [non fermé\n", encoding="utf-8")
     seule = tmp_path / "seule" / "epci_a"
-    ecrire_etude_demo(seule, logements=1200, graine=11)
+    ecrire_etude_demo(seule, logements=600, graine=11)
 
     sortie = peuplement("lot", str(lot), "--travaux", "2", "--memoire", "2GB")
 
