@@ -4,6 +4,7 @@ import duckdb
 import pytest
 
 from peuplement.chargement.texte import (
+    colonne_texte,
     en_texte,
     normaliser_entete,
     normaliser_valeur,
@@ -49,3 +50,29 @@ def test_cell_conversion():
     assert en_texte("") is None
     assert en_texte(dt.datetime(2021, 3, 4)) == "2021-03-04"
     assert en_texte(dt.date(2021, 3, 4)) == "2021-03-04"
+
+
+# every character Python's str.strip() removes, and a few it keeps
+BLANCS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\ufeff"
+
+
+@pytest.mark.parametrize(
+    "colonne",
+    [
+        [" a ", "", None, BLANCS, f"{BLANCS}b{BLANCS}", "\u200bc\u200b", "Loué\u00a0"],
+        [
+            "",
+            3.0,
+            "  4 ",
+            2.5,
+            None,
+            True,
+            dt.datetime(2021, 3, 4, 8, 30),
+            dt.date(2021, 3, 4),
+            3.0,
+        ],
+    ],
+    ids=["texte", "mixte"],
+)
+def test_column_conversion_equals_cell_conversion(colonne):
+    assert colonne_texte(colonne).to_pylist() == [en_texte(v) for v in colonne]

@@ -37,8 +37,7 @@ def lot_arrow(livraison: Livraison, dico: Dictionnaire, decoupage: Decoupage) ->
     colonnes = {"ligne": pa.array(decoupage.numeros, type=pa.int32())}
     nb = len(decoupage.numeros)
     for champ in livraison.jeu.champs:
-        valeurs = decoupage.colonnes.get(champ.nom, [None] * nb)
-        colonnes[champ.nom] = pa.array(valeurs, pa.string())
+        colonnes[champ.nom] = decoupage.colonnes.get(champ.nom, pa.nulls(nb, pa.string()))
         if champ.type == "code":
             colonnes[f"c__{champ.nom}"] = dico.coder(champ.nom, colonnes[champ.nom])
     return pa.table(colonnes)

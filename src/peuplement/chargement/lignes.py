@@ -1,5 +1,5 @@
 """Sort the rows of a sheet: title, header, blank and total rows are skipped (and said so);
-data rows become text columns keyed by canonical field."""
+data rows become text columns (Arrow) keyed by canonical field."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+import pyarrow as pa
+
 from .entete import Entete
 from .lecture import Feuille
-from .texte import en_texte, en_textes, sans_accents
+from .texte import colonne_texte, en_texte, sans_accents
 
 SEPARATEUR_LISTE = ";"
 _DEBUTS_SUSPECTS = frozenset("tTsSeE \t\u00a0")  # may start "total", "sous-total", "ensemble"
@@ -28,7 +30,7 @@ RAISONS_IGNOREES = {
 @dataclass
 class Decoupage:
     numeros: list[int] = field(default_factory=list)  # source row numbers of the data rows
-    colonnes: dict[str, list[str | None]] = field(default_factory=dict)
+    colonnes: dict[str, pa.StringArray] = field(default_factory=dict)  # text, null when empty
     ignorees: list[tuple[int, str, str | None]] = field(default_factory=list)  # (row, reason, text)
     lignes_lues: int = 0
 
@@ -109,10 +111,10 @@ def decouper(feuille: Feuille, entete: Entete) -> Decoupage:
     if any(len(r) < largeur for r in donnees):  # ragged CSV rows
         donnees = [list(r) + [None] * (largeur - len(r)) for r in donnees]
     for champ, j in entete.colonnes.items():
-        d.colonnes[champ] = en_textes(map(itemgetter(j), donnees))
+        d.colonnes[champ] = colonne_texte(list(map(itemgetter(j), donnees)))
     for champ, positions in entete.listes.items():
-        textes = [en_textes(map(itemgetter(j), donnees)) for j in positions]
-        d.colonnes[champ] = [_liste(valeurs) for valeurs in zip(*textes, strict=True)]
+        textes = [colonne_texte(list(map(itemgetter(j), donnees))).to_pylist() for j in positions]
+        d.colonnes[champ] = pa.array(map(_liste, zip(*textes, strict=True)), pa.string())
     return d
 
 

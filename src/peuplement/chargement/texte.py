@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
@@ -61,6 +65,18 @@ def en_texte(valeur: object) -> str | None:
         return valeur.isoformat()
     s = str(valeur).strip()
     return s or None
+
+
+def colonne_texte(valeurs: Sequence) -> pa.StringArray:
+    """en_texte over a column, as an Arrow string array. A column of text cells goes to Arrow
+    as it is and is trimmed there (Arrow's Unicode whitespace is Python's, code point for code
+    point); in a mixed column each distinct non-text value is converted once."""
+    try:
+        brut = pa.array(valeurs, pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers, dates... among the text
+        brut = pa.array(en_textes(valeurs), pa.string())
+    net = pc.utf8_trim_whitespace(brut)
+    return pc.if_else(pc.equal(net, ""), pa.scalar(None, pa.string()), net)
 
 
 def en_textes(valeurs) -> list[str | None]:
