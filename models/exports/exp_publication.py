@@ -18,5 +18,8 @@ def model(dbt, session):
         "stg_etude__parametres": dbt.ref("stg_etude__parametres"),
         "stg_bailleurs__bailleurs": dbt.ref("stg_bailleurs__bailleurs"),
         "int_secret__audit": dbt.ref("int_secret__audit"),
+        "stg_geographie__communes": dbt.ref("stg_geographie__communes"),
+        "stg_geographie__iris": dbt.ref("stg_geographie__iris"),
+        "stg_geographie__qpv": dbt.ref("stg_geographie__qpv"),
     }
     return exporter(relations, dossier_exports(), os.environ.get("PEUPLEMENT_OPERATEUR"))

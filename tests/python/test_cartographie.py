@@ -210,7 +210,7 @@ def test_contour_files_are_checked_against_the_study(publication, fonds, tmp_pat
         "(format gdal, driver 'ESRI Shapefile', srs 'EPSG:2154')"
     )
     con.execute(
-        "copy (select 'QN99999Z' as code_qp, ST_Point(1, 1) as geom) "
+        "copy (select 'QN99999Z' as code_qp, ST_Buffer(ST_Point(1, 1), 0.01) as geom) "
         f"to '{tmp_path / 'qp2024.geojson'}' (format gdal, driver 'GeoJSON')"
     )
     con.execute(
@@ -224,7 +224,7 @@ def test_contour_files_are_checked_against_the_study(publication, fonds, tmp_pat
         fonds.contours["commune"]
     )
     (commune,) = [s for s in lu.sources if s.maille == "commune"]
-    assert commune.millesime == 2023 and commune.srid_source == 2154
+    assert commune.millesime == 2023 and commune.projection_source == "EPSG:2154"
     remarques = " | ".join(lu.remarques)
     nb_qpv = sum(1 for m, _ in pub.zones if m == "qpv")
     assert f"qp2024.geojson : aucun des {nb_qpv} codes qpv de l'étude ne s'y trouve" in remarques

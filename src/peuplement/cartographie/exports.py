@@ -72,7 +72,7 @@ def preparer_cartes(
     `exports/`: its contours are in the sibling `referentiels/`)."""
     dossier_exports = Path(dossier_exports)
     etude = dossier_exports.parent
-    fonds = charger_fonds(etude / "referentiels", zones_etude(pub))
+    fonds = charger_fonds(etude / "referentiels", zones_etude(pub), pub.geographie)
     _inscrire(etude, fonds, operateur)
     (dossier_exports / DOSSIER).mkdir(parents=True, exist_ok=True)
     if fonds.absence:
@@ -115,7 +115,8 @@ def _inscrire(etude: Path, fonds: Fonds, operateur: str | None) -> None:
                     "sha256": s.sha256,
                     "maille": s.maille,
                     "millesime": s.millesime,
-                    "srid_source": s.srid_source,
+                    "projection_source": s.projection_source,
+                    "codes_inconnus": len(s.codes_inconnus),
                     "entites": s.entites,
                     "zones_retrouvees": s.zones_retrouvees,
                     "zones_sans_contour": len(s.zones_sans_contour),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from ..exports.classeur import mention
 from ..exports.donnees import Indicateur, Publication
 from .classes import MAILLES_CARTES
@@ -20,9 +22,10 @@ def titre_carte(indicateur: Indicateur, maille: str, court: bool = False) -> str
 def sources(pub: Publication, fonds: Fonds) -> str:
     """Data and contours, with the contour files' names and vintages."""
     fichiers = [
-        f"{NOMS_MAILLES.get(s.maille, s.maille)} : {s.fichier}"
+        f"{NOMS_MAILLES.get(s.maille, s.maille)} : {PurePath(s.fichier).name}"
         + (f" ({s.millesime})" if s.millesime else "")
         for s in fonds.sources
+        if s.zones_retrouvees
     ]
     if "commune" in fonds.derivees:
         fichiers.append("communes : réunion des IRIS")

@@ -62,6 +62,9 @@ class Publication:
     # the landlords' restitutions (`fct_restitutions`), same shape as `cellules`
     restitutions: dict[tuple[str, str, str, str], tuple] = field(default_factory=dict)
     couts: dict[str, CoutSecret] = field(default_factory=dict)  # maille -> its secrecy cost
+    # the study's référentiels (with or without dwellings): maille (commune, iris, qpv) ->
+    # code -> its commune (IRIS, QPV) or EPCI (commune); the maps check contour files with it
+    geographie: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     def restitution(self) -> Publication:
         """The release as a landlord's restitution shows it: its own rows of
@@ -89,6 +92,14 @@ RELATIONS = {
     "stg_etude__parametres": "staging",
     "stg_bailleurs__bailleurs": "staging",
     "int_secret__audit": "intermediate",
+    "stg_geographie__communes": "staging",
+    "stg_geographie__iris": "staging",
+    "stg_geographie__qpv": "staging",
+}
+GEOGRAPHIE = {
+    "commune": ("stg_geographie__communes", "code_commune, code_epci"),
+    "iris": ("stg_geographie__iris", "code_iris, code_commune"),
+    "qpv": ("stg_geographie__qpv", "code_qpv, code_commune"),
 }
 
 
@@ -156,6 +167,11 @@ def lire(relations: dict) -> Publication:
                 "nb_lignes_non_primaires_publiees_bailleurs"
             )
             .fetchall()
+        },
+        geographie={
+            maille: dict(relations[modele].select(colonnes).fetchall())
+            for maille, (modele, colonnes) in GEOGRAPHIE.items()
+            if modele in relations
         },
     )
 
