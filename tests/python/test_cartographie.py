@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 
 import duckdb
 import pytest
@@ -19,9 +20,11 @@ from PIL import Image
 from peuplement.cartographie import charger_fonds, dessiner_cartes, zones_etude
 from peuplement.cartographie.classes import (
     CARTES_CLES,
+    CARTES_RESTITUTION,
     COULEUR_NC,
     COULEUR_ND,
     COULEUR_SECRET,
+    MAILLES_RESTITUTION,
     classer,
 )
 from peuplement.cartographie.fonds import fichiers_contours
@@ -152,6 +155,79 @@ def test_a_hidden_cell_changes_no_byte_of_any_map(publication, fonds, cartes, tm
         assert "98,8 %" not in texte and "99 %" not in texte and "77777" not in texte
 
 
+def test_a_landlord_s_maps_show_its_own_figures_and_no_hidden_value(
+    entrepot_construit, publication, fonds, tmp_path
+):
+    """A restitution's maps: each zone coloured by the landlord's published value in
+    fct_restitutions (or hatched), and a number given to its hidden cells changes no byte."""
+    pub, _ = publication
+    restitution = pub.restitution()
+    con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
+    ((bailleur,),) = con.execute(
+        "select bailleur from marts.fct_restitutions where statut = 'publie' "
+        "and maille = 'commune' group by bailleur order by count(*) desc, bailleur limit 1"
+    ).fetchall()
+    mart = {
+        (m, z, i): (s, v)
+        for m, z, i, s, v in con.execute(
+            "select maille, code_zone, indicateur, case when motif_nd = 'non_disponible' then "
+            "'nc' else statut end, valeur from marts.fct_restitutions where bailleur = ?",
+            [bailleur],
+        ).fetchall()
+    }
+    con.close()
+    dessinees = dessiner_cartes(
+        restitution,
+        fonds,
+        tmp_path / "a",
+        CARTES_RESTITUTION,
+        MAILLES_RESTITUTION,
+        formats=("svg",),
+        bailleur=bailleur,
+    )
+    assert dessinees and {c.maille for c in dessinees} <= set(MAILLES_RESTITUTION)
+    catalogue = {i.code: i for i in pub.indicateurs}
+    for carte in dessinees:
+        svg = carte.chemins["svg"].read_text(encoding="utf-8")
+        assert f"Restitution à {pub.bailleurs[bailleur]}" in svg
+        assert "Données d'occupation du parc social au 1er janvier 2022" in svg
+        lues = {
+            z: mart.get((carte.maille, z, carte.indicateur)) for z in fonds.contours[carte.maille]
+        }
+        classes = classer(
+            catalogue[carte.indicateur], [c[1] for c in lues.values() if c and c[0] == "publie"]
+        )
+        remplissages = _remplissages(svg)
+        for zone, cellule in lues.items():
+            if cellule is None:  # none of its dwellings there
+                continue
+            statut, valeur = cellule
+            attendu = {
+                "s": f"hachure {COULEUR_SECRET}",
+                "nd": f"hachure {COULEUR_ND}",
+                "nc": f"hachure {COULEUR_NC}",
+            }.get(statut) or classes.couleurs[classes.classe(valeur)].lower()
+            assert remplissages[zone] == attendu, (carte.chemin.name, zone)
+    piegee = copy.copy(restitution)
+    piegee.cellules = {
+        k: (c if c[0] == "publie" else (c[0], 77_777, 88_888, 0.987654321))
+        for k, c in restitution.cellules.items()
+    }
+    autres = dessiner_cartes(
+        piegee,
+        fonds,
+        tmp_path / "b",
+        CARTES_RESTITUTION,
+        MAILLES_RESTITUTION,
+        formats=("svg",),
+        bailleur=bailleur,
+    )
+    assert [c.chemin.name for c in autres] == [c.chemin.name for c in dessinees]
+    for carte, autre in zip(dessinees, autres, strict=True):
+        for format_, chemin in carte.chemins.items():
+            assert autre.chemins[format_].read_bytes() == chemin.read_bytes(), chemin.name
+
+
 def test_the_export_writes_the_maps_and_records_the_contours(entrepot_construit, demo, tmp_path):
     from peuplement.protection.registre import Registre
 
@@ -181,6 +257,26 @@ def test_the_export_writes_the_maps_and_records_the_contours(entrepot_construit,
     }
     export = next(e for e in entrees if e["operation"] == "export")
     assert {f["nom"] for f in export["donnees"]["fichiers"]} == fichiers
+    # the CIL workbook shows the release's maps, each landlord's restitution its own maps
+    cil = {
+        (etude / "exports" / f).read_bytes()
+        for f in fichiers
+        if f.startswith("cartes/") and f.endswith(".png")
+    }
+    assert _images_des_cartes(next((etude / "exports").glob("classeur_cil_*.xlsx"))) == cil
+    propres = {
+        chemin.name: _images_des_cartes(chemin)
+        for chemin in (etude / "exports").glob("restitution_*.xlsx")
+    }
+    assert any(propres.values()) and all(not (images & cil) for images in propres.values())
+
+
+def _images_des_cartes(classeur) -> set[bytes]:
+    """The PNG images of a workbook's « Cartes » sheet (none if it has no such sheet)."""
+    with zipfile.ZipFile(classeur) as z:
+        if 'name="Cartes"' not in z.read("xl/workbook.xml").decode("utf-8"):
+            return set()
+        return {z.read(n) for n in z.namelist() if n.startswith("xl/media/")}
 
 
 def test_a_study_without_contours_exports_and_says_why(entrepot_construit, tmp_path):

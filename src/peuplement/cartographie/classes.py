@@ -28,6 +28,18 @@ CARTES_CLES = (
     "part_sur_occupation",
     "part_sous_occupation",
 )
+# a landlord's restitution: one map per theme (resources, composition, age, employment,
+# movers, occupancy), by commune and QPV (at IRIS level, one landlord's zones are mostly under
+# the 11-unit floor); its other figures are in its sheets
+CARTES_RESTITUTION = (
+    "part_revenu_moins_20",
+    "part_monoparentales",
+    "part_titulaires_65_plus",
+    "part_menages_sans_emploi_stable",
+    "part_emmenages_recents",
+    "part_sur_occupation",
+)
+MAILLES_RESTITUTION = ("qpv", "commune")
 MAILLES_CARTES = (  # maille -> title on the maps
     ("iris", "par IRIS"),
     ("qpv", "par quartier prioritaire (QPV)"),
@@ -58,15 +70,17 @@ def cartographiables(pub: Publication) -> list[Indicateur]:
     return [i for i in pub.indicateurs if i.type != "effectif"]
 
 
-def valeurs(pub: Publication, maille: str, indicateur: str, codes) -> dict[str, float | str]:
+def valeurs(
+    pub: Publication, maille: str, indicateur: str, codes, bailleur: str = ENSEMBLE
+) -> dict[str, float | str]:
     """code -> published value, or its mark (`s`, `nd`, `nc`), or `absent` (no row for the
     zone), or `hors_plan` for every zone when the publication plan leaves the indicator out at
-    this maille."""
+    this maille. `bailleur`: a landlord's rows (of its restitution, `Publication.restitution`)."""
     if (maille, indicateur) not in pub.publies:
         return dict.fromkeys(codes, "hors_plan")
     resultat: dict[str, float | str] = {}
     for code in codes:
-        cellule = pub.cellules.get((maille, code, ENSEMBLE, indicateur))
+        cellule = pub.cellules.get((maille, code, bailleur, indicateur))
         if cellule is None:
             resultat[code] = "absent"
         elif cellule[0] == "publie" and cellule[3] is not None:

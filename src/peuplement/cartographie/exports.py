@@ -15,6 +15,7 @@ from pathlib import Path
 from ..exports.donnees import Publication
 from ..protection.registre import Registre
 from . import zones_etude
+from .classes import CARTES_RESTITUTION, MAILLES_RESTITUTION
 from .fonds import Fonds, charger_fonds
 from .interactive import ecrire_carte_interactive, nom_carte_interactive
 from .paquet import ecrire_paquet, nom_geopackage
@@ -30,6 +31,9 @@ class Preparation:
     cartes: list[Carte]  # drawn in `temporaire` (another writer may embed them)
     ecrivains: dict[str, Callable[[Path], None]]  # export file name -> writer
     temporaire: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+    # landlord -> the maps of its restitution (PNG, its own figures, primary rules only), for
+    # the « Cartes » sheet of its workbook; not written as files of their own
+    restitutions: dict[str, list[Carte]] = field(default_factory=dict)
 
     def retirer_anciennes(self, dossier_exports: Path) -> None:
         """After the export: remove the maps of a previous export that this one did not draw."""
@@ -98,7 +102,20 @@ def preparer_cartes(
     ecrivains[LISEZMOI] = _texte("\n".join(lignes) + "\n")
     ecrivains[html] = lambda chemin: ecrire_carte_interactive(chemin, pub, fonds)
     ecrivains[gpkg] = lambda chemin: ecrire_paquet(chemin, pub, fonds)
-    return Preparation(fonds, cartes, ecrivains, temporaire)
+    restitution = pub.restitution()
+    restitutions = {
+        b: dessiner_cartes(
+            restitution,
+            fonds,
+            Path(temporaire.name) / b,
+            CARTES_RESTITUTION,
+            MAILLES_RESTITUTION,
+            formats=("png",),
+            bailleur=b,
+        )
+        for b in sorted({b for (_, _, b, _) in pub.restitutions})
+    }
+    return Preparation(fonds, cartes, ecrivains, temporaire, restitutions)
 
 
 def _inscrire(etude: Path, fonds: Fonds, operateur: str | None) -> None:

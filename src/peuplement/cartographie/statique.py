@@ -9,6 +9,7 @@ dotted, `nc` zones (variable not supplied) striped, the commune outlines, a scal
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from .classes import (  # noqa: E402
     COULEUR_ND,
     COULEUR_SANS,
     COULEUR_SECRET,
+    ENSEMBLE,
     LEGENDE_MARQUES,
     MAILLES_CARTES,
     MARQUES_CARTES,
@@ -41,6 +43,10 @@ FORMATS = ("png", "svg")
 TAILLE = (6.7, 5.2)  # inches: 17 × 13 cm, the width of a portrait A4 page's text
 RESOLUTION = 150  # 1,000 pixels across: sharp in a workbook or a printed page
 HACHURES = {"s": "////", "nd": "....", NON_COMMUNIQUE: "----"}
+LEGENDE_MARQUES_RESTITUTION = {
+    NON_COMMUNIQUE: "nc : non communiqué (variable que vous n'avez pas transmise)",
+    "absent": "pas de donnée (aucun de vos logements dans la zone)",
+}
 matplotlib.rcParams.update(
     {
         "font.family": "DejaVu Sans",
@@ -68,10 +74,12 @@ def dessiner_cartes(
     mailles: tuple[str, ...] | None = None,
     formats: tuple[str, ...] = FORMATS,
     vides: bool = False,
+    bailleur: str = ENSEMBLE,
 ) -> list[Carte]:
     """Draw each (maille, indicator) that has contours into `dossier`
     (`carte_<maille>_<indicateur>.<format>`); returns what was drawn, maille by maille.
-    A map where secrecy leaves no published value is not drawn unless `vides`."""
+    A map where secrecy leaves no published value is not drawn unless `vides`. `bailleur`: a
+    landlord's own figures, from its restitution (`pub.restitution()`)."""
     dossier = Path(dossier)
     dossier.mkdir(parents=True, exist_ok=True)
     catalogue = {i.code: i for i in pub.indicateurs}
@@ -83,10 +91,10 @@ def dessiner_cartes(
             if code not in catalogue:
                 continue
             indicateur = catalogue[code]
-            lues = valeurs(pub, maille, code, fonds.contours[maille])
+            lues = valeurs(pub, maille, code, fonds.contours[maille], bailleur)
             if not vides and not any(isinstance(v, float) for v in lues.values()):
                 continue
-            figure = dessiner(pub, fonds, maille, indicateur)
+            figure = dessiner(pub, fonds, maille, indicateur, bailleur)
             chemins = {}
             for format_ in formats:
                 chemin = dossier / f"carte_{maille}_{code}.{format_}"
@@ -123,10 +131,12 @@ def _trace(polygones: list) -> Trace:
     return Trace(sommets, codes)
 
 
-def dessiner(pub: Publication, fonds: Fonds, maille: str, indicateur: Indicateur):
+def dessiner(
+    pub: Publication, fonds: Fonds, maille: str, indicateur: Indicateur, bailleur: str = ENSEMBLE
+):
     """One map as a matplotlib figure (the caller saves and closes it)."""
     contours = fonds.contours[maille]
-    lues = valeurs(pub, maille, indicateur.code, contours)
+    lues = valeurs(pub, maille, indicateur.code, contours, bailleur)
     publiees = [v for v in lues.values() if isinstance(v, float)]
     classes = classer(indicateur, publiees)
     figure = plt.figure(figsize=TAILLE)
@@ -187,10 +197,31 @@ def dessiner(pub: Publication, fonds: Fonds, maille: str, indicateur: Indicateur
         fontsize=7.5,
         color="#404040",
     )
-    _legende(figure, indicateur, classes, lues)
+    if bailleur != ENSEMBLE:
+        figure.text(
+            0.02,
+            0.875,
+            f"Restitution à {pub.bailleurs.get(bailleur, bailleur)} : ses logements seulement",
+            fontsize=7.5,
+            fontweight="bold",
+            color="#404040",
+        )
+    _legende(figure, indicateur, classes, lues, bailleur)
     figure.text(0.02, 0.05, mention(pub), fontsize=6.5, fontweight="bold", color="#202020")
     figure.text(0.02, 0.018, sources(pub, fonds), fontsize=5, color="#505050", wrap=True)
     return figure
+
+
+def _ligne(texte: str) -> str:
+    """A legend label wrapped to the width left of the map (about 40 characters)."""
+    return "\n".join(textwrap.wrap(texte, 40))
+
+
+def _legende_marque(marque: str, bailleur: str) -> str:
+    """The legend of a mark; a landlord's map says its own dwellings and data."""
+    if bailleur != ENSEMBLE and marque in LEGENDE_MARQUES_RESTITUTION:
+        return LEGENDE_MARQUES_RESTITUTION[marque]
+    return LEGENDE_MARQUES[marque]
 
 
 def _echelle(carte, xmax: float, y: float, largeur: float) -> None:
@@ -207,9 +238,9 @@ def _echelle(carte, xmax: float, y: float, largeur: float) -> None:
     )
 
 
-def _legende(figure, indicateur: Indicateur, classes, lues: dict) -> None:
+def _legende(figure, indicateur: Indicateur, classes, lues: dict, bailleur: str) -> None:
     poignees = [
-        Patch(facecolor=c, edgecolor="#6e6e6e", linewidth=0.4, label=f"{lib} ({n})")
+        Patch(facecolor=c, edgecolor="#6e6e6e", linewidth=0.4, label=_ligne(f"{lib} ({n})"))
         for c, lib, n in zip(classes.couleurs, classes.libelles, classes.effectifs, strict=True)
     ]
     if not any(classes.effectifs):
@@ -232,7 +263,7 @@ def _legende(figure, indicateur: Indicateur, classes, lues: dict) -> None:
                     linewidth=0.4,
                     hatch=HACHURES.get(marque),
                     hatchcolor="#7a7a7a",
-                    label=f"{LEGENDE_MARQUES[marque]} ({nombre})",
+                    label=_ligne(f"{_legende_marque(marque, bailleur)} ({nombre})"),
                 )
             )
     unite = {"part": "en %", "taux": "en %", "ecart": "en points", "moyenne": indicateur.unite}

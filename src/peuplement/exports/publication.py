@@ -53,7 +53,10 @@ def exporter(relations: dict, dossier: Path, operateur: str | None) -> pa.Table:
     ecrivains = {
         nom: (
             lambda chemin, b=b: ecrire_classeur(
-                chemin, pub if b == ENSEMBLE else restitution, b, cartes.cartes
+                chemin,
+                pub if b == ENSEMBLE else restitution,
+                b,
+                cartes.cartes if b == ENSEMBLE else cartes.restitutions.get(b, ()),
             )
         )
         for b, nom in noms_fichiers(pub.code_epci, pub.millesime, presents).items()
