@@ -64,6 +64,7 @@ class Carte:
     titre: str
     chemin: Path  # the first format asked (PNG by default)
     chemins: dict[str, Path] = field(default_factory=dict)  # format -> file
+    bailleur: str = ENSEMBLE  # whose figures: the CIL release's, or a landlord's restitution
 
 
 def dessiner_cartes(
@@ -108,6 +109,7 @@ def dessiner_cartes(
                     titre_carte(indicateur, maille),
                     chemins[formats[0]],
                     chemins,
+                    bailleur,
                 )
             )
     return cartes

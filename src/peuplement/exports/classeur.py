@@ -175,8 +175,9 @@ def ecrire_classeur(
     chemin: Path, pub: Publication, bailleur: str = ENSEMBLE, cartes: Sequence = ()
 ) -> None:
     """The CIL workbook (`bailleur` = ensemble) or one landlord's restitution. `cartes`: maps
-    of the workbook's figures (objects with maille, indicateur, titre, chemin to a PNG: the
-    release's for the CIL, the landlord's own for a restitution), on a « Cartes » sheet."""
+    (objects with maille, indicateur, titre, chemin to a PNG, bailleur), on a « Cartes » sheet:
+    only those drawn from this workbook's figures (the release's for the CIL, the landlord's own
+    for a restitution)."""
     wb = xlsxwriter.Workbook(
         str(chemin),
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
@@ -195,6 +196,7 @@ def ecrire_classeur(
     for theme, indicateurs in themes:
         _feuille_theme(wb, formats, pub, bailleur, theme, indicateurs)
     _graphiques(wb, formats, pub, bailleur, themes)
+    cartes = [c for c in cartes if getattr(c, "bailleur", ENSEMBLE) == bailleur]
     if cartes:
         _cartes(wb, formats, pub, cartes)
     _methodologie(wb, formats, pub, bailleur, themes)
