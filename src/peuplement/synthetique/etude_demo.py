@@ -217,16 +217,37 @@ def _ecrire_referentiels(dossier: Path, geo, parc, manifeste: dict) -> None:
         [["code IRIS", "code quartier", "libellé quartier"]] + [list(q) for q in geo.quartiers],
         ";",
     )
+    # Like the open data (published by region), a large RPLS comes as several files; each is
+    # built and written on its own, so that memory holds one file's rows, not the country's.
     n = parc.n
+    nb_fichiers = math.ceil(n / LIGNES_PAR_FICHIER_RPLS)
+    fichiers = []
+    con = duckdb.connect()
+    for k in range(nb_fichiers):
+        suffixe = f"_{k + 1:02d}" if nb_fichiers > 1 else ""
+        chemin = ref / f"rpls_2022{suffixe}.csv"
+        tranche = slice(k * LIGNES_PAR_FICHIER_RPLS, min(n, (k + 1) * LIGNES_PAR_FICHIER_RPLS))
+        con.register("rpls", _table_rpls(geo, parc, tranche))
+        con.execute(f"copy rpls to '{chemin}' (header, delimiter ';')")
+        con.unregister("rpls")
+        fichiers.append(str(chemin.relative_to(dossier)))
+    con.close()
+    manifeste["rpls"] = {"fichiers": fichiers, "lignes": n}
+
+
+def _table_rpls(geo, parc, tranche: slice) -> pa.Table:
+    """The RPLS rows of the dwellings in `tranche`, in the open data's columns."""
+    iris_idx, commune_idx, qpv_idx = parc.iris[tranche], parc.commune[tranche], parc.qpv[tranche]
+    n = len(iris_idx)
     vide = pa.nulls(n, pa.string())
-    iris = np.array([i[0] for i in geo.iris], dtype=object)[parc.iris]
+    iris = np.array([i[0] for i in geo.iris], dtype=object)[iris_idx]
     qp15 = np.where(
-        parc.qpv >= 0, np.array([q[0] for q in geo.qpv] + [""], dtype=object)[parc.qpv], "HZ"
+        qpv_idx >= 0, np.array([q[0] for q in geo.qpv] + [""], dtype=object)[qpv_idx], "HZ"
     )
-    communes = np.array([c[0] for c in geo.communes], dtype=object)[parc.commune]
-    libcom = np.array([c[1] for c in geo.communes], dtype=object)[parc.commune]
+    communes = np.array([c[0] for c in geo.communes], dtype=object)[commune_idx]
+    libcom = np.array([c[1] for c in geo.communes], dtype=object)[commune_idx]
     valeurs = {
-        "IDENTIFIANT_RPLS": parc.id_rpls.astype(object),
+        "IDENTIFIANT_RPLS": parc.id_rpls[tranche].astype(object),
         "REG_CODE": np.full(n, "32", dtype=object),
         "REG_LIBELLE": np.full(n, "Hauts-de-France", dtype=object),
         "DEP_CODE": np.full(n, "62", dtype=object),
@@ -236,32 +257,19 @@ def _ecrire_referentiels(dossier: Path, geo, parc, manifeste: dict) -> None:
         "DEPCOM": communes,
         "LIBCOM": libcom,
         "QPV_CODE": np.where(qp15 == "HZ", "", np.char.replace(qp15.astype(str), "QP", "QN")),
-        "TYPECONST_CODE": parc.typeconst.astype(object),
-        "NBPIECE": parc.nbpiece.astype(str).astype(object),
-        "SURFHAB": parc.surfhab.astype(str).astype(object),
-        "CONSTRUCT": parc.construct.astype(str).astype(object),
-        "FINAN_CODE": parc.finan.astype(object),
-        "CODSEGPATRIM": np.char.add("P", parc.programme.astype(str)).astype(object),
+        "TYPECONST_CODE": parc.typeconst[tranche].astype(object),
+        "NBPIECE": parc.nbpiece[tranche].astype(str).astype(object),
+        "SURFHAB": parc.surfhab[tranche].astype(str).astype(object),
+        "CONSTRUCT": parc.construct[tranche].astype(str).astype(object),
+        "FINAN_CODE": parc.finan[tranche].astype(object),
+        "CODSEGPATRIM": np.char.add("P", parc.programme[tranche].astype(str)).astype(object),
         "PLG_QP24": np.where(qp15 == "HZ", "HZ", np.char.replace(qp15.astype(str), "QP", "QN")),
         "PLG_QP15": qp15,
         "PLG_IRIS2024_CODE": iris,
     }
-    colonnes = {}
-    for nom in ["IDENTIFIANT_RPLS", *COLONNES_RPLS]:
-        colonnes[nom] = pa.array(valeurs[nom].tolist(), pa.string()) if nom in valeurs else vide
-    # Like the open data (published by region), a large RPLS comes as several files.
-    con = duckdb.connect()
-    con.register("rpls", pa.table(colonnes))
-    nb_fichiers = math.ceil(n / LIGNES_PAR_FICHIER_RPLS)
-    fichiers = []
-    for k in range(nb_fichiers):
-        suffixe = f"_{k + 1:02d}" if nb_fichiers > 1 else ""
-        chemin = ref / f"rpls_2022{suffixe}.csv"
-        debut = k * LIGNES_PAR_FICHIER_RPLS
-        con.execute(
-            f"copy (select * from rpls limit {LIGNES_PAR_FICHIER_RPLS} offset {debut}) "
-            f"to '{chemin}' (header, delimiter ';')"
-        )
-        fichiers.append(str(chemin.relative_to(dossier)))
-    con.close()
-    manifeste["rpls"] = {"fichiers": fichiers, "lignes": n}
+    return pa.table(
+        {
+            nom: pa.array(valeurs[nom].tolist(), pa.string()) if nom in valeurs else vide
+            for nom in ["IDENTIFIANT_RPLS", *COLONNES_RPLS]
+        }
+    )
