@@ -169,3 +169,10 @@ def test_a_wide_file_lists_a_few_of_its_columns_only(etude):
     message = _erreur(etude)
     assert "« colonne_27 » et 172 autre(s)" in message and "colonne_28" not in message
     assert "colonne(s) obligatoire(s) absente(s)" in message
+
+
+def test_unreadable_memory_limit_is_a_french_error(etude, monkeypatch):
+    ecrire(etude, "X", "ops.xlsx", [ENTETE, ligne(1)])
+    monkeypatch.setenv("PEUPLEMENT_MEMOIRE", "beaucoup")
+    assert "PEUPLEMENT_MEMOIRE = « beaucoup » n'est pas une quantité de mémoire" in _erreur(etude)
+    _rien_ecrit(etude)

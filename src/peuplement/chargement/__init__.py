@@ -6,7 +6,8 @@ landlord's mapping file (`dictionnaire`, `dictionnaires/`), the canonical fields
 deliveries (`livraisons`) and the load itself, one module per step: `chargeur` (the
 transaction and the register entry), `session` (what the steps share), `traitement` (one
 delivery against the warehouse), `fichier` (one file end to end), `choix_feuille`, `depot`
-(row checks and the raw tables) and `rapport` (per-file reconciliation).
+(row checks and the raw tables), `tables` (a file's batch as Arrow tables that SQL reads by
+name) and `rapport` (per-file reconciliation).
 
 May import: `peuplement.erreurs`, `peuplement.etude` (the study and its warehouse) and
 `peuplement.protection` (register, decryption of `.age` files). Never the CLI, the secrecy

@@ -14,10 +14,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import os
 import uuid
 from collections.abc import Callable, Iterator
 
-from ..erreurs import disque_plein, erreur_disque_plein
+import duckdb
+
+from ..erreurs import ErreurConfiguration, disque_plein, erreur_disque_plein
 from ..etude import entrepot
 from ..etude.configuration import Etude
 from ..protection.registre import Registre
@@ -53,6 +56,20 @@ def sans_ramasse_miettes() -> Iterator[None]:
             gc.enable()
 
 
+def borner_memoire(con) -> None:
+    """DuckDB's memory as for the build (PEUPLEMENT_MEMOIRE, 4GB by default): a national load is
+    one transaction, and beyond the limit DuckDB writes what it holds to disk instead of keeping
+    every file's rows in memory (its own default is 80 % of the machine)."""
+    limite = os.environ.get("PEUPLEMENT_MEMOIRE", "4GB")
+    try:
+        con.execute("set memory_limit = ?", [limite])
+    except duckdb.Error as exc:
+        raise ErreurConfiguration(
+            f"PEUPLEMENT_MEMOIRE = « {limite} » n'est pas une quantité de mémoire lisible "
+            "(attendu par exemple 4GB ou 4000MB)"
+        ) from exc
+
+
 def charger(
     etude: Etude,
     operateur: str | None = None,
@@ -76,6 +93,7 @@ def charger(
         livraisons = lister_livraisons(etude, remarques)  # mapping errors surface before any write
         con = entrepot.ouvrir_etude(etude)
         try:
+            borner_memoire(con)
             con.execute("begin transaction")
             session = Session(etude, con, load_id, progression or sans_progression)
             rapports: list[RapportFichier] = []

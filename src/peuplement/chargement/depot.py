@@ -1,9 +1,9 @@
-"""Deposit one file's rows into `raw`: the batch as a temporary table `_lot`, its row checks
-as `_anomalies`, then valid rows to the dataset's table, rejected rows to `raw.quarantaine`,
-every anomaly to `raw.anomalies`, and the file itself to `raw.fichiers`.
+"""Deposit one file's rows into `raw`: the batch `_lot` with its typed columns, its row checks
+`_anomalies` (Arrow tables, see `tables`), then valid rows to the dataset's table, rejected
+rows to `raw.quarantaine`, every anomaly to `raw.anomalies`, and the file to `raw.fichiers`.
 
-May import: the loader's `catalogue`, `controles`, `dictionnaire`, `entete`, `lecture`,
-`livraisons`, `session`, and `peuplement.etude.entrepot`.
+May import: the loader's `catalogue`, `controles`, `dictionnaire`, `entete`, `geographie`,
+`lecture`, `livraisons`, `session`, `tables`, and `peuplement.etude.entrepot`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from .lecture import Feuille
 from .lignes import Decoupage
 from .livraisons import Livraison
 from .session import Session
+from .tables import Lot
 
 
 def lot_arrow(livraison: Livraison, dico: Dictionnaire, decoupage: Decoupage) -> pa.Table:
@@ -66,14 +67,10 @@ def deposer(
     rel: str,
     feuille: Feuille,
     sha: str,
-) -> None:
-    """Check and deposit the batch; `_anomalies` stays for the file's report."""
+) -> Lot:
+    """Check and deposit the batch; its `_anomalies` serve the file's report."""
     con, jeu = s.con, livraison.jeu
-    con.execute("drop table if exists _lot")
-    con.execute("drop table if exists _anomalies")
-    con.register("_lot_arrow", lot)
-    con.execute(f"create temp table _lot as select *, {colonnes_typees(jeu)} from _lot_arrow")
-    con.unregister("_lot_arrow")
+    batch = Lot(Lot(lot).table(con, f"select *, {colonnes_typees(jeu)} from _lot"))
     rpls = con.execute("select count(*) from raw.rpls_logements").fetchone()[0] > 0
     ctx = Contexte(
         jeu=jeu,
@@ -85,12 +82,13 @@ def deposer(
         rpls_disponible=rpls and jeu is OPS,
         autres_lignes=_autres_lignes(s, livraison),
     )
-    con.execute(f"create temp table _anomalies as {requete_anomalies(ctx)}")
-    communes = jeu is OPS and controler_communes(con, ctx)
+    batch.anomalies = batch.table(con, requete_anomalies(ctx))
+    communes = jeu is OPS and controler_communes(con, ctx, batch)
     lignage = [s.load_id, livraison.bailleur, rel, feuille.nom, sha]
     contenu = ", ".join(f"'{c}': l.{c}" for c in ["ligne", *jeu.noms])
     champs = ", ".join(jeu.noms)
-    con.execute(
+    batch.executer(
+        con,
         "insert into raw.quarantaine select ?, ?, ?, ?, ?, l.ligne, ?, a.raisons, a.messages, "
         f"to_json({{{contenu}}}) from _lot l join (select ligne, string_agg(distinct code_raison, ',' "
         "order by code_raison) as raisons, string_agg(message, ' ; ' order by code_raison) "
@@ -99,34 +97,35 @@ def deposer(
         [s.load_id, jeu.nom, livraison.bailleur, rel, feuille.nom, sha],
     )
     if communes:
-        resoudre_communes(con)
-    _vider(s, jeu.noms)
-    con.execute(
+        resoudre_communes(batch)
+    _vider(s, batch, jeu.noms)
+    batch.executer(
+        con,
         f"insert into {entrepot.table_jeu(jeu)} (load_id, bailleur, fichier, feuille, "
         f"ligne_source, fichier_sha256, millesime, charge_le, {champs}) "
         f"select ?, ?, ?, ?, ligne, ?, ?, ?, {champs} from _lot l where not exists "
         f"(select 1 from _anomalies a where a.ligne = l.ligne and a.gravite = '{REJET}')",
         [*lignage, s.etude.millesime, s.maintenant],
     )
-    con.execute(
+    batch.executer(
+        con,
         "insert into raw.anomalies select ?, ?, ?, ?, ?, ligne, ?, gravite, code_raison, "
         "champ, colonne_source, valeur, message from _anomalies order by ligne, code_raison",
         [s.load_id, jeu.nom, livraison.bailleur, rel, feuille.nom, sha],
     )
+    return batch
 
 
-def _vider(s: Session, champs: list[str]) -> None:
+def _vider(s: Session, batch: Lot, champs: list[str]) -> None:
     """Empty, in the batch, the optional values the checks could not read (warned)."""
     codes = ", ".join(q(c) for c in VIDANTES)
     condition = f"gravite = '{AVERTISSEMENT}' and code_raison in ({codes})"
-    vides = s.con.execute(f"select distinct champ from _anomalies where {condition}").fetchall()
-    for (champ,) in vides:
+    vides = batch.executer(
+        s.con, f"select champ, list(distinct ligne) from _anomalies where {condition} group by 1"
+    ).fetchall()
+    for champ, lignes in vides:
         if champ in champs:
-            s.con.execute(
-                f"update _lot set {champ} = null where ligne in "
-                f"(select ligne from _anomalies where {condition} and champ = ?)",
-                [champ],
-            )
+            batch.vider(champ, lignes)
 
 
 def ecrire_fichier(

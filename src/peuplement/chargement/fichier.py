@@ -42,8 +42,8 @@ def charger_fichier(s: Session, livraison: Livraison, chemin: Path, sha: str) ->
     decoupage = decouper(feuille, entete)
     if not decoupage.numeros:
         raise ErreurFichier(ou, "aucune ligne de données sous l'en-tête (feuille vide ?)")
-    deposer(s, lot_arrow(livraison, dico, decoupage), livraison, entete, rel, feuille, sha)
-    rapport = rapport_fichier(s, livraison, rel, feuille, sha, decoupage, entete)
+    lot = deposer(s, lot_arrow(livraison, dico, decoupage), livraison, entete, rel, feuille, sha)
+    rapport = rapport_fichier(s, livraison, rel, feuille, sha, decoupage, entete, lot)
     ecrire_fichier(s, livraison, chemin, rel, feuille, sha)
     notes = entete.departages + (
         [f"feuille(s) sans données ignorée(s) : {', '.join(autres)}"] if autres else []

@@ -6,14 +6,17 @@ exactly one commune matches (a warning says so); an unknown one is emptied (warn
 that neither joins the RPLS nor has a known commune cannot be placed: it is quarantined.
 With no référentiel loaded at all nothing can be checked, and nothing is.
 
-Works on the batch `_lot` of `depot` and appends to `_anomalies`. May import: `controles`.
+Works on the batch (`_lot`) of `depot` and appends to its `_anomalies`. May import:
+`controles`, `tables`.
 """
 
 from __future__ import annotations
 
 import duckdb
+import pyarrow.compute as pc
 
 from .controles import AVERTISSEMENT, REJET, VIDEE, Contexte, q
+from .tables import Lot
 
 
 def _nom(expr: str) -> str:
@@ -24,24 +27,25 @@ def _nom(expr: str) -> str:
     )
 
 
-def controler_communes(con: duckdb.DuckDBPyConnection, ctx: Contexte) -> bool:
+def controler_communes(con: duckdb.DuckDBPyConnection, ctx: Contexte, batch: Lot) -> bool:
     """Record the communes' anomalies; `_geo` keeps each unknown commune's code (null when
     none) for `resoudre_communes`. False when no référentiel can tell."""
     communes = con.execute("select count(*) from raw.geo_communes").fetchone()[0]
     rpls = con.execute("select count(*) from raw.rpls_logements").fetchone()[0]
     if not communes and not rpls:
         return False
-    con.execute(
-        "create or replace temp table _communes as select code, any_value(nom) as nom from ("
+    batch.communes = batch.table(
+        con,
+        "select code, any_value(nom) as nom from ("
         "select trim(code_commune) as code, libelle_commune as nom from raw.geo_communes "
         "union all select trim(depcom), libcom from raw.rpls_logements) "
-        "where code is not null and code <> '' group by code"
+        "where code is not null and code <> '' group by code",
     )
     colonne = q(ctx.libelles.get("commune", "commune"))
     prefixe = f"'ligne ' || l.ligne || ', colonne « ' || {colonne} || ' » : « ' || l.commune"
-    con.execute(
-        f"""create or replace temp table _geo as
-        with noms as (
+    batch.geo = batch.table(
+        con,
+        f"""with noms as (
             select {_nom("nom")} as cle, min(code) as code, count(*) as homonymes
             from _communes where nom is not null group by 1
         )
@@ -53,11 +57,12 @@ def controler_communes(con: duckdb.DuckDBPyConnection, ctx: Contexte) -> bool:
             ) as code,
             n.homonymes
         from _lot l left join noms n on n.cle = {_nom("l.commune")}
-        where l.commune is not null and trim(l.commune) not in (select code from _communes)"""
+        where l.commune is not null and trim(l.commune) not in (select code from _communes)
+        order by l.ligne""",
     )
-    con.execute(
-        f"""insert into _anomalies
-        select l.ligne, {q(AVERTISSEMENT)}, 'COMMUNE_PAR_NOM', 'commune', {colonne}, l.commune,
+    avertissements = batch.table(
+        con,
+        f"""select l.ligne, {q(AVERTISSEMENT)}, 'COMMUNE_PAR_NOM', 'commune', {colonne}, l.commune,
             {prefixe} || ' » lue comme la commune ' || l.code || coalesce(' (' || c.nom || ')', '')
         from _geo l left join _communes c on c.code = l.code where l.code is not null
         union all
@@ -66,16 +71,16 @@ def controler_communes(con: duckdb.DuckDBPyConnection, ctx: Contexte) -> bool:
                 then ' » désigne ' || l.homonymes || ' communes des référentiels : donnez son code INSEE'
                 else ' » n’est ni un code ni un nom de commune des référentiels chargés' end
             || {q(VIDEE)}
-        from _geo l where l.code is null"""
+        from _geo l where l.code is null""",
     )
     hors_rpls = (
         "not exists (select 1 from raw.rpls_logements r where r.id_rpls = l.id_rpls)"
         if rpls
         else "true"
     )
-    con.execute(
-        f"""insert into _anomalies
-        select l.ligne, {q(REJET)}, 'LOGEMENT_NON_SITUE', 'commune', {colonne},
+    rejets = batch.table(
+        con,
+        f"""select l.ligne, {q(REJET)}, 'LOGEMENT_NON_SITUE', 'commune', {colonne},
             coalesce(g.commune, l.id_rpls),
             'ligne ' || l.ligne || ' : logement impossible à situer, '
             || case when l.id_rpls is null then 'sans identifiant RPLS'
@@ -84,13 +89,19 @@ def controler_communes(con: duckdb.DuckDBPyConnection, ctx: Contexte) -> bool:
                 else ' et commune « ' || g.commune || ' » inconnue' end
             || ' (attendu : un identifiant RPLS du référentiel ou un code INSEE de commune)'
         from _lot l left join _geo g on g.ligne = l.ligne
-        where (l.commune is null or (g.ligne is not null and g.code is null)) and {hors_rpls}"""
+        where (l.commune is null or (g.ligne is not null and g.code is null)) and {hors_rpls}""",
     )
-    con.execute("drop table if exists _communes")
+    batch.ajouter_anomalies(avertissements)
+    batch.ajouter_anomalies(rejets)
+    batch.communes = None
     return True
 
 
-def resoudre_communes(con: duckdb.DuckDBPyConnection) -> None:
-    """Write the resolved codes into the batch (after quarantine kept the rows as sent)."""
-    con.execute("update _lot set commune = g.code from _geo g where g.ligne = _lot.ligne")
-    con.execute("drop table if exists _geo")
+def resoudre_communes(batch: Lot) -> None:
+    """Write the resolved codes into the batch (after quarantine kept the rows as sent): every
+    commune of `_geo` takes its code, null when none was found."""
+    assert batch.geo is not None
+    rang = pc.index_in(batch.lignes["ligne"], value_set=batch.geo["ligne"].combine_chunks())
+    codes = pc.take(batch.geo["code"], rang)
+    batch.remplacer("commune", pc.if_else(pc.is_null(rang), batch.lignes["commune"], codes))
+    batch.geo = None

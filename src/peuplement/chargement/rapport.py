@@ -1,7 +1,8 @@
 """The reconciliation of a load: one report per file (read = loaded + quarantined + skipped),
 kept in `raw.rapport_chargement`, and what the processing register says of it.
 
-May import: the loader's `catalogue`, `controles`, `lignes`, `lecture`, `entete` and `session`.
+May import: the loader's `catalogue`, `controles`, `lignes`, `lecture`, `entete`, `session`
+and `tables`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .lecture import Feuille
 from .lignes import Decoupage
 from .livraisons import Livraison
 from .session import Session
+from .tables import Lot
 
 
 @dataclass
@@ -131,24 +133,27 @@ def rapport_fichier(
     sha: str,
     decoupage: Decoupage,
     entete: Entete,
+    batch: Lot,
 ) -> RapportFichier:
-    """The report of a file just deposited (from the temporary `_anomalies`, then dropped);
-    the skipped rows are written to `raw.lignes_ignorees`."""
+    """The report of a file just deposited (from its batch's `_anomalies`); the skipped rows
+    are written to `raw.lignes_ignorees`."""
     con = s.con
     quarantaine = dict(
-        con.execute(
+        batch.executer(
+            con,
             f"select code_raison, count(distinct ligne) from _anomalies where gravite = '{REJET}' "
-            "group by 1 order by 1"
+            "group by 1 order by 1",
         ).fetchall()
     )
     avertissements = dict(
-        con.execute(
+        batch.executer(
+            con,
             f"select code_raison, count(*) from _anomalies where gravite <> '{REJET}' "
-            "group by 1 order by 1"
+            "group by 1 order by 1",
         ).fetchall()
     )
-    nb_quarantaine = con.execute(
-        f"select count(distinct ligne) from _anomalies where gravite = '{REJET}'"
+    nb_quarantaine = batch.executer(
+        con, f"select count(distinct ligne) from _anomalies where gravite = '{REJET}'"
     ).fetchone()[0]
     ignorees = dict(sorted(Counter(r for _, r, _ in decoupage.ignorees).items()))
     if decoupage.ignorees:
@@ -175,8 +180,6 @@ def rapport_fichier(
         avertissements=avertissements,
         colonnes_ignorees=entete.ignorees,
     )
-    for table in ("_lot", "_anomalies"):
-        con.execute(f"drop table if exists {table}")
     return rapport
 
 
