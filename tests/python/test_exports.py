@@ -607,3 +607,23 @@ def test_the_cil_cover_gives_the_share_of_non_primary_figures_published(entrepot
                 assert texte == f"{round(100 * p / n)}\u202f% ({p} sur {n})", (ligne, n, p)
         lues += 1
     assert lues == len(synthese)
+
+
+def test_small_mailles_share_a_printed_page_and_a_block_starts_one_only_if_it_must():
+    from peuplement.exports.classeur import _sauts
+
+    def seuil(indicateurs: int) -> int:
+        """Rows of a first block from which a second block of 10 rows starts a new page."""
+        largeurs = [26, 30, 18, 17] + [12] * indicateurs
+        for n in range(1, 300):
+            if _sauts([10, 10 + n], 20 + n, largeurs, 0) == [10 + n]:
+                assert all(  # and every first block a little longer: still a new page
+                    _sauts([10, 10 + m], 20 + m, largeurs, 0) == [10 + m] for m in range(n, n + 5)
+                )
+                return n
+        raise AssertionError("no page break")
+
+    largeurs = [26, 30, 18, 17] + [12] * 8
+    assert _sauts([10, 24, 51], 59, largeurs, 0) == []  # 14, 27 and 8 rows: one page
+    assert 20 < seuil(8) + 10 < 80  # what an A4 landscape page of Arial 10 rows holds
+    assert seuil(2) < seuil(8) < seuil(12)  # a wider sheet is reduced more: more rows a page

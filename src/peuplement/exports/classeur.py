@@ -77,6 +77,12 @@ NOTE_HORS_QPV = (
     "Hors QPV : y compris les quelques logements que le répertoire RPLS ne permet pas de situer."
 )
 FEUILLE_DONNEES = "Données des graphiques"
+LIGNE = 12.75  # points: the height of a row in Arial 10 (Excel and LibreOffice)
+PIXELS_PAR_CARACTERE = 8  # a column's width on paper (LibreOffice: about 8 px a character)
+# printable A4 landscape in points, with the default margins (0.7 in at the sides, 0.75 in at
+# the top and bottom); what is left once scaled to the sheet's width decides the page breaks
+PAGE_LARGEUR, PAGE_HAUTEUR = 842 - 2 * 50.4, 595 - 2 * 54
+MARGE_SECURITE = 0.9  # LibreOffice and Excel round rows differently: keep a margin
 UNITES = {"menages": "ménages", "points": "points de %"}  # what a figure counts, in words
 
 
@@ -421,7 +427,8 @@ def _feuille_theme(wb, formats, pub, bailleur, theme: Theme, indicateurs) -> Non
     ws.write_string(0, 0, theme.titre, formats.titre)
     ws.write_string(1, 0, f"{theme.introduction} {NOTE_PLAN}", formats.note)
     ws.write_row(2, 0, COLONNES_ZONE + [i.libelle for i in indicateurs], formats.entete)
-    ws.set_row(2, 15 * max(2, max(math.ceil(len(i.libelle) / 14) for i in indicateurs)))
+    hauteur_entete = 15 * max(2, max(math.ceil(len(i.libelle) / 14) for i in indicateurs))
+    ws.set_row(2, hauteur_entete)
     communes = _libelles_communes(pub)
     r = 3
     for maille, zone, titre in _colonnes_reference(pub, bailleur):
@@ -478,16 +485,38 @@ def _feuille_theme(wb, formats, pub, bailleur, theme: Theme, indicateurs) -> Non
         )
     for k, note in enumerate(notes, start=r + 1):
         ws.write_string(k, 0, note, formats.note)
-    ws.set_column(0, 0, 13)
-    ws.set_column(1, 1, 30)
-    ws.set_column(2, 2, 18)
-    ws.set_column(3, 3, 17)
-    ws.set_column(decalage, derniere_colonne, 12)
+    largeurs = [max(len(n) for n in MAILLES_LIGNES.values()) + 1, 30, 18, 17]
+    largeurs += [12] * len(indicateurs)
+    for k, largeur in enumerate(largeurs):
+        ws.set_column(k, k, largeur)
     ws.freeze_panes(fin_reference + 1, 2)
     ws.autofilter(2, 0, max(r - 1, 3), derniere_colonne)
     ws.repeat_rows(2, fin_reference)
-    ws.set_h_pagebreaks(sauts[1:])  # each maille starts a page
+    # a maille's block starts a page when it would not end on the current one
+    repetees = hauteur_entete + LIGNE * (fin_reference - 2)
+    ws.set_h_pagebreaks(_sauts(sauts, r, largeurs, repetees))
     _mise_en_page(ws, pub, theme.titre)
+
+
+def _sauts(debuts: list[int], fin: int, largeurs: list[float], repetees: float) -> list[int]:
+    """Page breaks of a theme sheet: before a maille's block (rows `debuts[k]` to the next
+    start, the last one ending at `fin`) that would not end on the current printed page; small
+    blocks share a page, a long one runs over as many pages as it needs. The page holds what
+    an A4 landscape page fitted to the sheet's width holds (`repetees`: points of the rows
+    printed on every page)."""
+    pixels = sum(w * PIXELS_PAR_CARACTERE + 5 for w in largeurs)
+    echelle = min(1.0, PAGE_LARGEUR / (pixels * 0.75))
+    capacite = (PAGE_HAUTEUR / echelle - repetees) * MARGE_SECURITE
+    sauts, occupe = [], 2 * LIGNE  # the sheet's title and note on the first page
+    for debut, suivant in zip(debuts, [*debuts[1:], fin], strict=True):
+        hauteur = LIGNE * (suivant - debut)
+        if occupe and occupe + hauteur > capacite:
+            sauts.append(debut)
+            occupe = 0
+        occupe += hauteur
+        if occupe > capacite:  # a long block: what its last page holds
+            occupe %= capacite
+    return sauts
 
 
 def _axe_max(valeurs: list[float]) -> float:
