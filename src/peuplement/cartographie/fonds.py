@@ -240,7 +240,7 @@ def charger_fonds(
                     territoire,
                     rang,
                 )
-            _dire_manquantes(fonds, maille, liste, attendues, trouvees)
+            _dire_manquantes(fonds, maille, attendues, trouvees)
         if "commune" not in {s.maille for s in fonds.sources if s.zones_retrouvees} and any(
             s.maille == "iris" and s.zones_retrouvees for s in fonds.sources
         ):
@@ -351,11 +351,11 @@ def _dans_le_territoire(maille: str, code: str, rattachement: set[str], territoi
     return bool({r.lstrip("0") for r in rattachement} & {e.lstrip("0") for e in territoire["epci"]})
 
 
-def _dire_manquantes(fonds: Fonds, maille: str, liste, attendues: set[str], trouvees: set[str]):
+def _dire_manquantes(fonds: Fonds, maille: str, attendues: set[str], trouvees: set[str]):
     """One remark per maille: its zones found in none of its files."""
-    if not liste or not attendues or not any(s.maille == maille for s in fonds.sources):
-        return
     lus = [s for s in fonds.sources if s.maille == maille]
+    if not lus or not attendues:
+        return
     noms = ", ".join(s.fichier for s in lus)
     if not trouvees:
         colonnes = ", ".join(sorted({s.colonne for s in lus}))
