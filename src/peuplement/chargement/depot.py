@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from ..etude import entrepot
-from .catalogue import OPS
+from .catalogue import OPS, Jeu
 from .controles import (
     AVERTISSEMENT,
     REJET,
@@ -59,6 +60,17 @@ def _autres_lignes(s: Session, livraison: Livraison) -> str | None:
     )
 
 
+def _avec_colonnes_typees(con: duckdb.DuckDBPyConnection, lot: pa.Table, jeu: Jeu) -> pa.Table:
+    """The batch and the typed twins of its columns (computed by DuckDB, appended without
+    copying the text columns)."""
+    typees = Lot(lot).table(con, f"select ligne, {colonnes_typees(jeu)} from _lot")
+    if not typees["ligne"].equals(lot["ligne"]):  # DuckDB keeps the scan's order; if not...
+        typees = typees.sort_by("ligne")
+    for nom in typees.column_names[1:]:
+        lot = lot.append_column(nom, typees[nom])
+    return lot
+
+
 def deposer(
     s: Session,
     lot: pa.Table,
@@ -70,7 +82,7 @@ def deposer(
 ) -> Lot:
     """Check and deposit the batch; its `_anomalies` serve the file's report."""
     con, jeu = s.con, livraison.jeu
-    batch = Lot(Lot(lot).table(con, f"select *, {colonnes_typees(jeu)} from _lot"))
+    batch = Lot(_avec_colonnes_typees(con, lot, jeu))
     rpls = con.execute("select count(*) from raw.rpls_logements").fetchone()[0] > 0
     ctx = Contexte(
         jeu=jeu,
