@@ -56,10 +56,9 @@ def sans_ramasse_miettes() -> Iterator[None]:
             gc.enable()
 
 
-def borner_memoire(con) -> None:
-    """DuckDB's memory as for the build (PEUPLEMENT_MEMOIRE, 4GB by default): a national load is
-    one transaction, and beyond the limit DuckDB writes what it holds to disk instead of keeping
-    every file's rows in memory (its own default is 80 % of the machine)."""
+def borner_memoire(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB's memory as for the build (PEUPLEMENT_MEMOIRE, 4GB by default, where DuckDB's own
+    default is 80 % of the machine): beyond it, DuckDB writes to disk."""
     limite = os.environ.get("PEUPLEMENT_MEMOIRE", "4GB")
     try:
         con.execute("set memory_limit = ?", [limite])

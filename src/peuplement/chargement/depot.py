@@ -64,7 +64,7 @@ def _avec_colonnes_typees(con: duckdb.DuckDBPyConnection, lot: pa.Table, jeu: Je
     """The batch and the typed twins of its columns (computed by DuckDB, appended without
     copying the text columns)."""
     typees = Lot(lot).table(con, f"select ligne, {colonnes_typees(jeu)} from _lot")
-    if not typees["ligne"].equals(lot["ligne"]):  # DuckDB keeps the scan's order; if not...
+    if not typees["ligne"].equals(lot["ligne"]):  # a plain scan keeps its order; else, realign
         typees = typees.sort_by("ligne")
     for nom in typees.column_names[1:]:
         lot = lot.append_column(nom, typees[nom])
