@@ -245,6 +245,9 @@ class ModeleComposante:
             coefficients = np.array([k for _, k in r.termes], dtype=float)
             self.h.addRow(0.0, 0.0, len(indices), indices, coefficients)
         self.couts_actifs: list[int] = []
+        # when a list: every feasible table `point_extreme` finds is kept there (the protector's
+        # last pass reuses them as witnesses of later trials)
+        self.tables: list[np.ndarray] | None = None
 
     def _objectif(self, indices: np.ndarray, couts: np.ndarray) -> None:
         if self.couts_actifs:
@@ -291,7 +294,10 @@ class ModeleComposante:
         statut, _ = self._resoudre(sens)
         if statut != highspy.HighsModelStatus.kOptimal:
             return None
-        return np.asarray(self.h.getSolution().col_value)
+        x = np.asarray(self.h.getSolution().col_value)
+        if self.tables is not None:
+            self.tables.append(x)
+        return x
 
 
 class _Cibles:

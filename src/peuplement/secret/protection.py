@@ -28,9 +28,16 @@ from .audit import (
 )
 from .modele import Relation, Table
 from .parallele import executer
+from .republication import republier
 from .solveur import nouveau_solveur
 
 SEUIL_CHANGEMENT = 1e-7
+# the elastic program's interior point iterations: it converges in a few dozen on most
+# components, but can stall for many minutes (even on a small degenerate one); past this (a
+# deterministic limit, not a time) the targets go one program each instead
+# (on the 5,000-dwelling demo: 17-30 iterations, and one small program that ran for more than
+# 24 CPU minutes without the limit)
+ITERATIONS_ELASTIQUE = 200
 
 
 class ErreurProtection(ErreurPeuplement):
@@ -257,6 +264,7 @@ def complements_groupes(
     # the elastic program is large and degenerate: the interior point method (with crossover,
     # deterministic) solves it many times faster than the simplex in a landlord's view
     h.setOptionValue("solver", "ipm")
+    h.setOptionValue("ipm_iteration_limit", ITERATIONS_ELASTIQUE)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return [], []
@@ -353,14 +361,20 @@ def proteger_publication(
         restreints = lecteurs.restreints(cellules) if lecteurs is not None else None
         taches.append((resultat.sous_table(cellules, relations), seuil, restreints, tours_max))
         poids.append(len(cellules))
-    for masquees in executer(proteger_composante, taches, poids, processus):
+    for masquees, republiees in executer(proteger_composante, taches, poids, processus):
         _masquer(masquees, resultat)
+        for c in republiees:
+            resultat.cellules[c].statut = "publie"
     return resultat
 
 
-def proteger_composante(table: Table, seuil: float, lecteurs, tours_max: int) -> list[str]:
-    """The rounds of `proteger_publication` on one component (a table of its own): the cells
-    to hide as secondaries, sorted."""
+def proteger_composante(
+    table: Table, seuil: float, lecteurs, tours_max: int
+) -> tuple[list[str], list[str]]:
+    """The rounds of `proteger_publication` on one component (a table of its own), then the
+    final pass that publishes again the secondaries no reader's audit needs (`republication`):
+    the cells hidden as secondaries and the cells published again (secondaries of the greedy
+    pass), both sorted."""
     noms = lecteurs.noms() if lecteurs is not None else [None]
     prouvees: dict[str | None, set[str]] = {nom: set() for nom in noms}
     avant = {c for c, cellule in table.cellules.items() if cellule.cachee}
@@ -370,7 +384,11 @@ def proteger_composante(table: Table, seuil: float, lecteurs, tours_max: int) ->
             vue = table if nom is None else lecteurs.vue(table, nom)
             ouvertes_total += _un_tour(vue, table, seuil, prouvees[nom])
         if ouvertes_total == 0:
-            return sorted(
-                c for c, cellule in table.cellules.items() if cellule.cachee and c not in avant
+            republiees = set(republier(table, seuil, lecteurs))
+            return (
+                sorted(
+                    c for c, cellule in table.cellules.items() if cellule.cachee and c not in avant
+                ),
+                sorted(republiees & avant),
             )
     raise ErreurProtection(f"pas de masquage sûr après {tours_max} tours")
