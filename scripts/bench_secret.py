@@ -38,6 +38,7 @@ from pathlib import Path
 from bench_tables import (
     TableHierarchique,
     avec_statuts,
+    connexion_etude,
     generer_communes,
     tables_demo,
     vers_table,
@@ -393,10 +394,9 @@ def _rejouer_secret(con) -> list[tuple[str, float, float, bool]]:
 
 
 def publication_demo(etude: Path, secondes_build: float | None) -> None:
-    import duckdb
 
     print(f"\n== publication de démonstration ({etude}) : ce que la CIL lit")
-    con = duckdb.connect(str(etude / "entrepot" / "peuplement.duckdb"), read_only=True)
+    con = connexion_etude(etude)
     try:
         schemas = [r[0] for r in con.execute("select schema_name from duckdb_schemas()").fetchall()]
         con.execute("set search_path = '" + ",".join(schemas) + "'")
@@ -528,7 +528,7 @@ def main() -> None:
         if "demo" in tables:
             choisies = args.partitions.split(",") if args.partitions else None
             for th in tables_demo(
-                etude / "entrepot" / "peuplement.duckdb",
+                etude,
                 RACINE / "seeds" / "indicateurs.csv",
                 choisies,
             ):

@@ -170,15 +170,23 @@ def partitions(catalogue: Path) -> dict[str, list[str]]:
     return resultat
 
 
-def tables_demo(
-    base: Path, catalogue: Path, choisies: list[str] | None = None
-) -> list[TableHierarchique]:
-    """The nested sub-tables of the demo release, all landlords together: EPCI -> communes ->
-    IRIS × each partition of the catalogue, true values summed from the warehouse's elementary
-    cells (`int_indicateurs__cellules`, last millésime). A commune with a single IRIS is a leaf."""
-    import duckdb
+def connexion_etude(etude: Path):
+    """A built study's warehouse, encrypted or not (the study's key from PEUPLEMENT_CLE or the
+    keyring, as every command reads it)."""
+    from peuplement.etude.configuration import charger_etude
+    from peuplement.etude.entrepot import ouvrir_etude
 
-    con = duckdb.connect(str(base), read_only=True)
+    return ouvrir_etude(charger_etude(etude))
+
+
+def tables_demo(
+    etude: Path, catalogue: Path, choisies: list[str] | None = None
+) -> list[TableHierarchique]:
+    """The nested sub-tables of a built study's release, all landlords together: EPCI ->
+    communes -> IRIS × each partition of the catalogue, true values summed from the warehouse's
+    elementary cells (`int_indicateurs__cellules`, last millésime). A commune with a single IRIS
+    is a leaf."""
+    con = connexion_etude(etude)
     try:
         schema = con.execute(
             "select table_schema from information_schema.tables "
