@@ -46,6 +46,11 @@ class Cellule:
     def cachee(self) -> bool:
         return self.statut in CACHES
 
+    @property
+    def cout_masquage(self) -> float:
+        """What hiding this cell as a complement costs: its `cout`, else its value (at least 1)."""
+        return self.cout if self.cout is not None else max(self.valeur, 1.0)
+
 
 @dataclass
 class Relation:

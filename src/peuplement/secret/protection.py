@@ -44,10 +44,6 @@ class ErreurProtection(ErreurPeuplement):
     """No set of complements can protect a cell (a rule that no table could satisfy)."""
 
 
-def _cout(cellule) -> float:
-    return cellule.cout if cellule.cout is not None else max(cellule.valeur, 1.0)
-
-
 # ranks frozen in turn: first only cells of rank 0 may become complements, then up to rank 1,
 # then any (see `Cellule.rang`)
 GELS = (1, 2, None)
@@ -76,7 +72,7 @@ def _perturbations(
         haut[i] = highspy.kHighsInf if math.isinf(hausse) else max(hausse, 0.0)
         haut[n + i] = max(cellule.valeur - cellule.borne_basse, 0.0)
         if not cellule.cachee:
-            couts[i] = couts[n + i] = _cout(cellule)
+            couts[i] = couts[n + i] = cellule.cout_masquage
     haut[2 * n :] = highspy.kHighsInf
     couts[2 * n :] = 1000.0 * max(1.0, couts[: 2 * n].max(initial=1.0))
     h.addVars(len(bas), bas, haut)
@@ -168,7 +164,7 @@ def masquer_par_relations(table: Table, guides: list[Relation], seuil: float) ->
             if not candidates and cellules[total].statut == "publie" and cellules[total].valeur > 0:
                 candidates = [cellules[total]]
             if candidates:
-                choisie = min(candidates, key=lambda c: (c.rang, _cout(c), c.id))
+                choisie = min(candidates, key=lambda c: (c.rang, c.cout_masquage, c.id))
                 choisie.statut = "secondaire"
                 ajoutees += 1
                 change = True
@@ -217,7 +213,7 @@ def elaguer_secondaires(table: Table, seuil: float) -> Table:
             composante_de[c] = relations
     secondaires = sorted(
         (c for c in table.cellules.values() if c.statut == "secondaire"),
-        key=lambda c: (-_cout(c), c.id),
+        key=lambda c: (-c.cout_masquage, c.id),
     )
     for cellule in secondaires:
         seule = Cible(cellule.id, [(cellule.id, 1.0)], cellule.valeur)

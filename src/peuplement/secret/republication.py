@@ -26,7 +26,7 @@ from collections import defaultdict
 import numpy as np
 
 from .audit import TOLERANCE, ModeleComposante, _auditer_par_temoins, _ecriture, cibles
-from .modele import Cellule, Relation, Table
+from .modele import Relation, Table
 
 PROTEGES = ("primaire", "secondaire")
 # linear programs the pass may solve in one component (`PEUPLEMENT_SECRET_REPUBLICATION`):
@@ -41,10 +41,6 @@ VARIABLE = "PEUPLEMENT_SECRET_REPUBLICATION"
 def budget() -> int:
     texte = os.environ.get(VARIABLE, "").strip()
     return int(texte) if texte.isdigit() else 0
-
-
-def _cout(cellule: Cellule) -> float:
-    return cellule.cout if cellule.cout is not None else max(cellule.valeur, 1.0)
 
 
 class Voisinage:
@@ -260,7 +256,7 @@ def republier(
     noms = lecteurs.noms() if lecteurs is not None else [None]
     ordre = sorted(
         (c for c, x in table.cellules.items() if x.statut == "secondaire"),
-        key=lambda c: (-table.cellules[c].rang, -_cout(table.cellules[c]), c),
+        key=lambda c: (-table.cellules[c].rang, -table.cellules[c].cout_masquage, c),
     )
     # each reader's view built once; a trial changes the cell's status in the views too
     vues = [table if nom is None else lecteurs.vue(table, nom) for nom in noms]
