@@ -3,7 +3,7 @@
 small releases built as the warehouse builds them, that local verdict must be the verdict of the
 whole audit (for the outsider exactly; for a landlord never less strict), the solver-free check
 must see only real exposures, and the pass must expose nothing that each reader's exhaustive
-audit found safe before it."""
+audit found safe before it. On the same releases, every reader's range holds the true value."""
 
 import random
 
@@ -120,3 +120,17 @@ def test_an_unneeded_secondary_is_published_again_and_a_needed_one_stays():
         "I1": "primaire",
         "I2": "secondaire",
     }
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(publications(), st.randoms(use_true_random=False))
+def test_every_reader_range_holds_the_true_value(pub, hasard):
+    """The true table is one the attacker must consider: whatever the pattern (here a protected
+    release with cells hidden at random on top), every target's true value lies in the range
+    each reader's exhaustive audit gives it."""
+    pub = _sure(pub, hasard)
+    lecteurs = Lecteurs(pub)
+    for nom in lecteurs.noms():
+        for r in auditer(lecteurs.vue(pub.table, nom), SEUIL, exhaustif=True):
+            marge = 1e-6 * max(1.0, abs(r.cible.valeur))
+            assert r.minimum - marge <= r.cible.valeur <= r.maximum + marge, (nom, r.cible.id)
