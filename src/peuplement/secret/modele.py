@@ -179,15 +179,19 @@ def _facultatif(texte: str | None, ou: str) -> float | None:
     return None if texte is None or str(texte).strip() == "" else _nombre(texte, math.nan, ou)
 
 
+def _lecteur(f, chemin: Path, requises: set[str]) -> csv.DictReader:
+    """The rows of a CSV file of the engine, once its required columns are found."""
+    lecteur = csv.DictReader(f)
+    manquantes = requises - set(lecteur.fieldnames or [])
+    if manquantes:
+        raise ErreurFichier(str(chemin), f"colonne(s) absente(s) : {sorted(manquantes)}")
+    return lecteur
+
+
 def lire_table(chemin_cellules: Path, chemin_relations: Path) -> Table:
     cellules: dict[str, Cellule] = {}
     with open(chemin_cellules, encoding="utf-8-sig", newline="") as f:
-        lecteur = csv.DictReader(f)
-        manquantes = {"cell_id", "value", "status"} - set(lecteur.fieldnames or [])
-        if manquantes:
-            raise ErreurFichier(
-                str(chemin_cellules), f"colonne(s) absente(s) : {sorted(manquantes)}"
-            )
+        lecteur = _lecteur(f, chemin_cellules, {"cell_id", "value", "status"})
         for i, ligne in enumerate(lecteur, start=2):
             ou = f"{chemin_cellules}, ligne {i}"
             if ligne["status"] not in STATUTS:
@@ -209,12 +213,7 @@ def lire_table(chemin_cellules: Path, chemin_relations: Path) -> Table:
             )
     relations: dict[str, Relation] = {}
     with open(chemin_relations, encoding="utf-8-sig", newline="") as f:
-        lecteur = csv.DictReader(f)
-        manquantes = {"relation_id", "cell_id", "coefficient"} - set(lecteur.fieldnames or [])
-        if manquantes:
-            raise ErreurFichier(
-                str(chemin_relations), f"colonne(s) absente(s) : {sorted(manquantes)}"
-            )
+        lecteur = _lecteur(f, chemin_relations, {"relation_id", "cell_id", "coefficient"})
         for i, ligne in enumerate(lecteur, start=2):
             ou = f"{chemin_relations}, ligne {i}"
             if ligne["cell_id"] not in cellules:
