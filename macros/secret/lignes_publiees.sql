@@ -5,8 +5,9 @@
     quand ses deux parts le sont ; les valeurs d'une ligne non publiée sont vides. Émet des CTE
     puis la requête finale (à placer après les CTE `longues` et `statuts`). Partagé par la
     publication de la CIL (fct_indicateurs) et les restitutions (fct_restitutions). -#}
-{% macro secret_lignes_publiees(longues, statuts) -%}
-catalogue_lignes as (
+{#- Chaque indicateur du catalogue avec les variables de comptage de son numérateur et de son
+    dénominateur (telles que les cellules les nomment) et, pour un écart, ses deux parts. -#}
+{% macro secret_catalogue_lignes() -%}
     select
         indicateur,
         indicateur_a,
@@ -14,6 +15,11 @@ catalogue_lignes as (
         replace(numerateur, ' ', '') as variable_numerateur,
         replace(denominateur, ' ', '') as variable_denominateur
     from {{ ref('indicateurs') }}
+{%- endmacro %}
+
+{% macro secret_lignes_publiees(longues, statuts) -%}
+catalogue_lignes as (
+    {{ secret_catalogue_lignes() }}
 ),
 
 marques as (

@@ -11,13 +11,7 @@ with statuts as (
 ),
 
 catalogue as (
-    select
-        indicateur,
-        indicateur_a,
-        indicateur_b,
-        replace(numerateur, ' ', '') as variable_numerateur,
-        replace(denominateur, ' ', '') as variable_denominateur
-    from {{ ref('indicateurs') }}
+    {{ secret_catalogue_lignes() }}
 ),
 
 -- chaque ligne d'indicateur avec les statuts de ses cellules : sans primaire (ni primaire ni
