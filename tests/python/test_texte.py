@@ -4,7 +4,9 @@ import duckdb
 import pytest
 
 from peuplement.chargement.texte import (
+    BLOC,
     colonne_texte,
+    colonnes_texte,
     en_texte,
     normaliser_entete,
     normaliser_valeur,
@@ -76,3 +78,27 @@ BLANCS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\uf
 )
 def test_column_conversion_equals_cell_conversion(colonne):
     assert colonne_texte(colonne).to_pylist() == [en_texte(v) for v in colonne]
+
+
+def test_columns_by_blocks_equal_cell_conversion():
+    """Rows turned into columns block by block: a column that holds numbers only from a later
+    block on, a boolean beside the numbers it equals (True == 1.0 as dictionary keys)."""
+    n = BLOC + 5
+    lignes = [
+        [f" id{i} ", "a" if i < BLOC else 1.0 + i % 3, [1.0, True, None, " 2 ", 0.0, False][i % 6]]
+        for i in range(n)
+    ]
+    colonnes = colonnes_texte(lignes, [2, 0, 1])
+    for k, j in enumerate([2, 0, 1]):
+        assert colonnes[k].to_pylist() == [en_texte(ligne[j]) for ligne in lignes]
+    assert colonnes[0].to_pylist()[:6] == ["1", "vrai", None, "2", "0", "faux"]
+
+
+def test_mixed_column_tells_booleans_from_numbers():
+    assert colonne_texte([1.0, True, 0.0, False, "x"]).to_pylist() == [
+        "1",
+        "vrai",
+        "0",
+        "faux",
+        "x",
+    ]

@@ -5,6 +5,7 @@ or the files of one reference dataset. When a delivery's set of files (or its ma
 changes, the files that left are retired with their rows, and the new ones are loaded.
 
 The steps live in their own modules: `traitement` (one delivery against the warehouse),
+`anticipation` (the next workbook parsed in a background thread),
 `fichier` (one file end to end), `choix_feuille`, `depot` (raw tables and row checks) and
 `rapport` (per-file reconciliation). This module owns the transaction and the register entry.
 """
@@ -24,6 +25,7 @@ from ..erreurs import ErreurConfiguration, disque_plein, erreur_disque_plein
 from ..etude import entrepot
 from ..etude.configuration import Etude
 from ..protection.registre import Registre
+from .anticipation import Anticipation
 from .livraisons import lister_livraisons, total_octets
 from .rapport import (
     RapportFichier,
@@ -33,7 +35,7 @@ from .rapport import (
     enregistrer_rapport,
 )
 from .session import Session, sans_progression
-from .traitement import traiter
+from .traitement import fichiers_actifs, planifier, traiter
 
 __all__ = ["RapportFichier", "ResultatChargement", "charger", "nouvel_identifiant"]
 
@@ -85,19 +87,31 @@ def charger(
     with (
         registre.operation("chargement", operateur, {"load_id": load_id}) as suivi,
         sans_ramasse_miettes(),
+        Anticipation() as anticipation,
     ):
         alerte = etude.verifier_convention(aujourdhui)
         remarques: list[str] = [alerte] if alerte else []
         debut = dt.datetime.now().replace(microsecond=0)
         livraisons = lister_livraisons(etude, remarques)  # mapping errors surface before any write
+        nouvel_entrepot = not etude.chemin_base.exists()
+        if nouvel_entrepot:  # no file loaded yet: all are new, parsed while the warehouse is made
+            plans = [planifier(etude, livraison, []) for livraison in livraisons]
+            anticipation.lancer([c for plan in plans for c in plan.nouveaux])
         con = entrepot.ouvrir_etude(etude)
         try:
             borner_memoire(con)
             con.execute("begin transaction")
             session = Session(etude, con, load_id, progression or sans_progression)
+            if not nouvel_entrepot:
+                plans = [
+                    planifier(etude, livraison, fichiers_actifs(con, etude, livraison))
+                    for livraison in livraisons
+                ]
+                anticipation.lancer([c for plan in plans for c in plan.nouveaux])
+            session.anticipation = anticipation
             rapports: list[RapportFichier] = []
-            for livraison in livraisons:
-                rapports.extend(traiter(session, livraison))
+            for plan in plans:
+                rapports.extend(traiter(session, plan))
             enregistrer_rapport(session, rapports)
             avertir = alertes(session, rapports)
             entrepot.enregistrer_parametres(con, etude)

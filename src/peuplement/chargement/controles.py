@@ -77,18 +77,17 @@ def typee(champ: Champ, alias: str = "") -> str | None:
     return f"{alias}{prefixe}{champ.nom}" if prefixe else None
 
 
-def colonnes_typees(jeu: Jeu) -> str:
-    """SQL select list adding, once per row, the parsed value of every typed field (the codes of
-    coded fields, c__<field>, are computed by the loader from the value dictionary)."""
-    expressions = []
-    for c in jeu.champs:
-        if c.type == "entier":
-            expressions.append(f"{sql_entier(c.nom)} as {typee(c)}")
-        elif c.type == "decimal":
-            expressions.append(f"{sql_decimal(c.nom)} as {typee(c)}")
-        elif c.type == "date":
-            expressions.append(f"{sql_date(c.nom)} as {typee(c)}")
-    return ", ".join(expressions)
+def expression_typee(champ: Champ) -> str | None:
+    """SQL of the parsed value of a typed field (integer, number or date) from its text; None
+    for the other fields (the codes of coded fields, c__<field>, are computed by the loader from
+    the value dictionary). A function of the text alone: NULL gives NULL."""
+    if champ.type == "entier":
+        return sql_entier(champ.nom)
+    if champ.type == "decimal":
+        return sql_decimal(champ.nom)
+    if champ.type == "date":
+        return sql_date(champ.nom)
+    return None
 
 
 @dataclass

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..etude import entrepot
 from .catalogue import OPS, Jeu
@@ -20,9 +21,10 @@ from .controles import (
     REJET,
     VIDANTES,
     Contexte,
-    colonnes_typees,
+    expression_typee,
     q,
     requete_anomalies,
+    typee,
 )
 from .dictionnaire import Dictionnaire
 from .entete import Entete
@@ -61,13 +63,19 @@ def _autres_lignes(s: Session, livraison: Livraison) -> str | None:
 
 
 def _avec_colonnes_typees(con: duckdb.DuckDBPyConnection, lot: pa.Table, jeu: Jeu) -> pa.Table:
-    """The batch and the typed twins of its columns (computed by DuckDB, appended without
-    copying the text columns)."""
-    typees = Lot(lot).table(con, f"select ligne, {colonnes_typees(jeu)} from _lot")
-    if not typees["ligne"].equals(lot["ligne"]):  # a plain scan keeps its order; else, realign
-        typees = typees.sort_by("ligne")
-    for nom in typees.column_names[1:]:
-        lot = lot.append_column(nom, typees[nom])
+    """The batch and the typed twins of its columns, appended without copying the text columns.
+    DuckDB parses each distinct text of a column once (a column repeats few of them: ages,
+    counts, dates) and Arrow spreads the result back to the rows."""
+    for champ in jeu.champs:
+        expression = expression_typee(champ)
+        if expression is None:
+            continue
+        codes = pc.dictionary_encode(lot[champ.nom].combine_chunks())
+        distinctes = pa.table(
+            {"i": pa.array(range(len(codes.dictionary)), pa.int32()), champ.nom: codes.dictionary}
+        )
+        valeurs = Lot(distinctes).table(con, f"select {expression} as v from _lot order by i")
+        lot = lot.append_column(typee(champ), valeurs["v"].take(codes.indices))
     return lot
 
 

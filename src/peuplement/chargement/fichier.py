@@ -30,7 +30,9 @@ def charger_fichier(s: Session, livraison: Livraison, chemin: Path, sha: str) ->
         contenu = dechiffrer(s.etude, chemin, rel)
         feuilles = lire_fichier(nom_clair(chemin), livraison.config, contenu, nom=rel)
     else:
-        feuilles = lire_fichier(chemin, livraison.config, nom=rel)
+        analyse = s.anticipation.prendre(chemin) if s.anticipation else None
+        feuilles = lire_fichier(chemin, livraison.config, nom=rel, analyse=analyse)
+        del analyse  # its parsed sheets are freed once they are Python rows
     feuille, entete, autres = choisir_feuille(rel, feuilles, dico, livraison)
     ou = rel + (f", feuille « {feuille.nom} »" if feuille.nom else "")
     numero_entete = (feuille.numeros or [0] * len(feuille.lignes))[entete.index] or (

@@ -35,22 +35,65 @@ class Feuille:
 
 
 def lire_fichier(
-    chemin: Path, config: ConfigSource, contenu: bytes | None = None, nom: str | None = None
+    chemin: Path,
+    config: ConfigSource,
+    contenu: bytes | None = None,
+    nom: str | None = None,
+    analyse: Analyse | None = None,
 ) -> list[Feuille]:
     """All sheets of a file. `contenu` lets a caller pass bytes it already holds in memory;
-    `nom` is how messages name the file (its path in the study)."""
+    `nom` is how messages name the file (its path in the study); `analyse` is the workbook
+    already parsed (see `analyser_tableur`)."""
     nom = nom or str(chemin)
-    tableur = chemin.suffix.lower() not in (".csv", ".txt")
+    tableur = est_tableur(chemin)
     if contenu is None and not (tableur and chemin.stat().st_size):
         contenu = chemin.read_bytes()
     if contenu is not None and not contenu:
         raise ErreurFichier(nom, "le fichier est vide (0 octet)")
     feuilles = (
-        _lire_tableur(nom, chemin, contenu) if tableur else [_lire_csv(nom, contenu, config)]
+        _lire_tableur(nom, chemin, contenu, analyse)
+        if tableur
+        else [_lire_csv(nom, contenu, config)]
     )
     for feuille in feuilles:
         _verifier_largeur(nom, feuille)
     return feuilles
+
+
+def est_tableur(chemin: Path) -> bool:
+    return chemin.suffix.lower() not in (".csv", ".txt")
+
+
+@dataclass
+class Analyse:
+    """A workbook parsed by calamine (its worksheets, in order), or why it could not be."""
+
+    feuilles: list[tuple[str, calamine.CalamineSheet]]
+    erreur_ouverture: Exception | None = None
+    erreur_lecture: Exception | None = None
+
+
+def analyser_tableur(chemin: Path, contenu: bytes | None = None) -> Analyse:
+    """Parse every worksheet of a workbook, from its path (fastest) unless the caller holds its
+    bytes (e.g. decrypted). calamine releases the GIL while it parses: another thread may run
+    this while Python goes on (see `anticipation`)."""
+    try:
+        if contenu is None:
+            classeur = calamine.CalamineWorkbook.from_path(str(chemin))
+        else:
+            classeur = calamine.CalamineWorkbook.from_filelike(io.BytesIO(contenu))
+    except Exception as exc:  # calamine raises several error types for damaged files
+        return Analyse([], erreur_ouverture=exc)
+    feuilles = []
+    try:
+        for meta in classeur.sheets_metadata:
+            if str(meta.typ) in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+                feuilles.append((meta.name, classeur.get_sheet_by_name(meta.name)))
+    except Exception as exc:
+        return Analyse([], erreur_lecture=exc)
+    finally:
+        classeur.close()
+    return Analyse(feuilles)
 
 
 def _verifier_largeur(nom: str, feuille: Feuille) -> None:
@@ -74,20 +117,18 @@ def _milliers(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f")
 
 
-def _lire_tableur(nom: str, chemin: Path, contenu: bytes | None) -> list[Feuille]:
-    """Read from the path (fastest) unless the caller holds the bytes (e.g. decrypted)."""
-    try:
-        if contenu is None:
-            classeur = calamine.CalamineWorkbook.from_path(str(chemin))
-        else:
-            classeur = calamine.CalamineWorkbook.from_filelike(io.BytesIO(contenu))
-    except calamine.PasswordError as exc:
+def _lire_tableur(
+    nom: str, chemin: Path, contenu: bytes | None, analyse: Analyse | None
+) -> list[Feuille]:
+    resultat = analyse or analyser_tableur(chemin, contenu)
+    exc = resultat.erreur_ouverture
+    if isinstance(exc, calamine.PasswordError):
         raise ErreurFichier(
             nom,
             "le classeur est protégé par un mot de passe : demandez au bailleur une version "
             "sans mot de passe (la transmission peut être chiffrée autrement)",
         ) from exc
-    except Exception as exc:  # calamine raises several error types for damaged files
+    if exc is not None:
         entete = contenu[:8] if contenu is not None else chemin.open("rb").read(8)
         if entete == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and chemin.suffix.lower() != ".xls":
             raise ErreurFichier(
@@ -100,19 +141,17 @@ def _lire_tableur(nom: str, chemin: Path, contenu: bytes | None) -> list[Feuille
         ) from exc
     feuilles = []
     try:
-        for meta in classeur.sheets_metadata:
-            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
-                continue
-            feuille = classeur.get_sheet_by_name(meta.name)
+        if resultat.erreur_lecture is not None:
+            raise resultat.erreur_lecture
+        while resultat.feuilles:  # each sheet's parse freed once it is Python rows
+            nom_feuille, feuille = resultat.feuilles.pop(0)
             lignes = feuille.to_python(skip_empty_area=True)
             debut = feuille.start[0] + 1 if feuille.start else 1
-            feuilles.append(Feuille(meta.name, lignes, debut))
+            feuilles.append(Feuille(nom_feuille, lignes, debut))
     except calamine.PasswordError as exc:
         raise ErreurFichier(nom, "le classeur est protégé par un mot de passe") from exc
     except Exception as exc:
         raise ErreurFichier(nom, f"lecture impossible ({exc})") from exc
-    finally:
-        classeur.close()
     return feuilles
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 import pyarrow as pa
 
 from .entete import Entete
 from .lecture import Feuille
-from .texte import colonne_texte, en_texte, sans_accents
+from .texte import colonnes_texte, en_texte, sans_accents
 
 SEPARATEUR_LISTE = ";"
 _DEBUTS_SUSPECTS = frozenset("tTsSeE \t\u00a0")  # may start "total", "sous-total", "ensemble"
@@ -106,15 +105,17 @@ def decouper(feuille: Feuille, entete: Entete) -> Decoupage:
         indices = [i for i in range(debut, len(lignes)) if i not in exclues]
         donnees = [lignes[i] for i in indices]
     d.numeros = [numeros[i] for i in indices]
-    utiles = [*entete.colonnes.values(), *(j for js in entete.listes.values() for j in js)]
-    largeur = max(max(map(len, donnees), default=0), max(utiles, default=-1) + 1)
+    listes = list(entete.listes.items())
+    positions = [*entete.colonnes.values(), *(j for _, js in listes for j in js)]
+    largeur = max(max(map(len, donnees), default=0), max(positions, default=-1) + 1)
     if any(len(r) < largeur for r in donnees):  # ragged CSV rows
         donnees = [list(r) + [None] * (largeur - len(r)) for r in donnees]
-    for champ, j in entete.colonnes.items():
-        d.colonnes[champ] = colonne_texte(list(map(itemgetter(j), donnees)))
-    for champ, positions in entete.listes.items():
-        textes = [colonne_texte(list(map(itemgetter(j), donnees))).to_pylist() for j in positions]
-        d.colonnes[champ] = pa.array(map(_liste, zip(*textes, strict=True)), pa.string())
+    textes = iter(colonnes_texte(donnees, positions))
+    for champ in entete.colonnes:
+        d.colonnes[champ] = next(textes)
+    for champ, js in listes:
+        valeurs = [next(textes).to_pylist() for _ in js]
+        d.colonnes[champ] = pa.array(map(_liste, zip(*valeurs, strict=True)), pa.string())
     return d
 
 

@@ -67,6 +67,36 @@ def en_texte(valeur: object) -> str | None:
     return s or None
 
 
+# Rows of a sheet are turned into columns by blocks of this many rows: a block's cells stay in
+# the processor's cache while each of its columns is gathered (a whole-sheet column pass touches
+# every row again for each column, and spent most of its time waiting for memory).
+BLOC = 2048
+
+
+def colonnes_texte(lignes: Sequence[Sequence], positions: Sequence[int]) -> list[pa.StringArray]:
+    """en_texte over the given columns of rectangular rows, as Arrow string arrays (see
+    colonne_texte). A column once found to hold non-text cells is converted directly."""
+    morceaux: list[list[pa.Array]] = [[] for _ in positions]
+    mixtes = [False] * len(positions)
+    for debut in range(0, len(lignes), BLOC):
+        colonnes = list(zip(*lignes[debut : debut + BLOC], strict=True))
+        for k, j in enumerate(positions):
+            valeurs = colonnes[j]
+            if not mixtes[k]:
+                try:
+                    morceaux[k].append(pa.array(valeurs, pa.string()))
+                    continue
+                except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers, dates... among the text
+                    mixtes[k] = True
+            morceaux[k].append(pa.array(_textes_bruts(valeurs), pa.string()))
+    sortie = []
+    for k, m in enumerate(morceaux):  # each column's blocks freed once it is whole
+        morceaux[k] = []
+        sortie.append(_rogner(pa.chunked_array(m, pa.string()).combine_chunks()))
+        del m
+    return sortie
+
+
 def colonne_texte(valeurs: Sequence) -> pa.StringArray:
     """en_texte over a column, as an Arrow string array. A column of text cells goes to Arrow
     as it is and is trimmed there (Arrow's Unicode whitespace is Python's, code point for code
@@ -74,14 +104,34 @@ def colonne_texte(valeurs: Sequence) -> pa.StringArray:
     try:
         brut = pa.array(valeurs, pa.string())
     except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers, dates... among the text
-        brut = pa.array(en_textes(valeurs), pa.string())
+        brut = pa.array(_textes_bruts(valeurs), pa.string())
+    return _rogner(brut)
+
+
+def _rogner(brut: pa.StringArray) -> pa.StringArray:
     net = pc.utf8_trim_whitespace(brut)
     return pc.if_else(pc.equal(net, ""), pa.scalar(None, pa.string()), net)
 
 
+def _textes_bruts(valeurs: Sequence) -> list[str | None]:
+    """A mixed column as text cells left untrimmed (colonne_texte trims them in Arrow) and the
+    text of its other cells, each distinct value converted once. In C (a dictionary lookup per
+    cell, the cell itself when it is text) unless a boolean could be confused with a number
+    (True == 1 == 1.0 as dictionary keys)."""
+    if bool in set(map(type, valeurs)):
+        return en_textes(valeurs)
+    try:
+        distinctes = set(valeurs)
+    except TypeError:  # an unhashable cell value
+        return en_textes(valeurs)
+    memo = {v: en_texte(v) for v in distinctes if type(v) is not str}
+    return list(map(memo.get, valeurs, valeurs))
+
+
 def en_textes(valeurs) -> list[str | None]:
-    """en_texte over a column, fast: text is trimmed inline, and each distinct non-text value
-    (numbers, dates: columns repeat few of them) is converted once."""
+    """en_texte over a column: text is trimmed inline, and each distinct non-text value
+    (numbers, dates: columns repeat few of them) is converted once (keyed by its type too:
+    True == 1 == 1.0 as dictionary keys)."""
     memo: dict = {}
     sortie: list[str | None] = []
     ajouter = sortie.append
@@ -91,10 +141,11 @@ def en_textes(valeurs) -> list[str | None]:
         elif v is None:
             ajouter(None)
         else:
+            cle = (type(v), v)
             try:
-                ajouter(memo[v])
+                ajouter(memo[cle])
             except KeyError:
-                memo[v] = texte = en_texte(v)
+                memo[cle] = texte = en_texte(v)
                 ajouter(texte)
             except TypeError:  # unhashable cell value
                 ajouter(en_texte(v))
