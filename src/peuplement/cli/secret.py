@@ -71,8 +71,8 @@ def secret() -> None:
     show_default=True,
     help="ciblee : un programme par cible exposée, puis chaque secondaire inutile republiée "
     "(petites tables, tables de référence) ; publication : la méthode de l'entrepôt (passe "
-    "gloutonne sur les relations, tables témoins, programmes élastiques), pour les grandes "
-    "tables (voir docs/secret.md).",
+    "en nombres entiers sur les sommes entre zones, tables témoins, un programme par cible), "
+    "pour les grandes tables (voir docs/secret.md).",
 )
 def protect(cellules: Path, relations: Path, sortie: Path, seuil: float, methode: str) -> None:
     """Masque les cellules complémentaires nécessaires, jusqu'à ce que l'audit passe."""

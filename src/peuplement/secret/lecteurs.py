@@ -39,6 +39,14 @@ class Lecteurs:
         )
         return Lecteurs(sous)
 
+    def connaissances(self, table: Table) -> dict[str, dict[str, tuple[float, bool]]]:
+        """For each landlord, what it knows of each cell it has units in: its own units, and
+        whether the whole cell is its own (`table`: the whole release)."""
+        return {
+            b: {c: (propre, toute) for c, (propre, _, toute) in self._parts(table, b).items()}
+            for b in self.pub.bailleurs()
+        }
+
     def noms(self) -> list[str]:
         return [EXTERIEUR] + self.pub.bailleurs()
 

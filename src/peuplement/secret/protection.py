@@ -26,18 +26,13 @@ from .audit import (
     echecs,
     temoins,
 )
+from .conditions import masquer_par_conditions
 from .modele import Relation, Table
 from .parallele import executer
 from .republication import republier
 from .solveur import nouveau_solveur
 
 SEUIL_CHANGEMENT = 1e-7
-# the elastic program's interior point iterations: it converges in a few dozen on most
-# components, but can stall for many minutes (even on a small degenerate one); past this (a
-# deterministic limit, not a time) the targets go one program each instead
-# (on the 5,000-dwelling demo: 17-30 iterations, and one small program that ran for more than
-# 24 CPU minutes without the limit)
-ITERATIONS_ELASTIQUE = 200
 
 
 class ErreurProtection(ErreurPeuplement):
@@ -49,34 +44,35 @@ class ErreurProtection(ErreurPeuplement):
 GELS = (1, 2, None)
 
 
-def _perturbations(
-    table: Table, index: dict[str, int], relations, supplementaires: int, gel: int | None = None
-):
+def _amplitudes(cellule) -> tuple[float, float]:
+    """How far a cell may move up and down within its public bounds."""
+    hausse = cellule.borne_haute - cellule.valeur
+    return (
+        highspy.kHighsInf if math.isinf(hausse) else max(hausse, 0.0),
+        max(cellule.valeur - cellule.borne_basse, 0.0),
+    )
+
+
+def _perturbations(table: Table, index: dict[str, int], relations, gel: int | None = None):
     """A HiGHS model of the alternative tables: for each cell an upward and a downward move
     (columns i and n + i) within its public bounds, the relations kept, a published cell's move
     costing its hiding cost; zeros, forced cells and published cells of rank `gel` or more never
-    move. `supplementaires` more columns (elastic slacks, unbounded) cost more than moving every
-    published cell."""
+    move."""
     n = len(index)
     h = nouveau_solveur()
-    bas = np.zeros(2 * n + supplementaires)
-    haut = np.zeros(2 * n + supplementaires)
-    couts = np.zeros(2 * n + supplementaires)
+    haut = np.zeros(2 * n)
+    couts = np.zeros(2 * n)
     for c, i in index.items():
         cellule = table.cellules[c]
         if not (cellule.cachee or (cellule.statut == "publie" and cellule.valeur > 0)):
             continue
         if not cellule.cachee and gel is not None and cellule.rang >= gel:
             continue
-        hausse = cellule.borne_haute - cellule.valeur
-        haut[i] = highspy.kHighsInf if math.isinf(hausse) else max(hausse, 0.0)
-        haut[n + i] = max(cellule.valeur - cellule.borne_basse, 0.0)
+        haut[i], haut[n + i] = _amplitudes(cellule)
         if not cellule.cachee:
             couts[i] = couts[n + i] = cellule.cout_masquage
-    haut[2 * n :] = highspy.kHighsInf
-    couts[2 * n :] = 1000.0 * max(1.0, couts[: 2 * n].max(initial=1.0))
-    h.addVars(len(bas), bas, haut)
-    h.changeColsCost(len(bas), np.arange(len(bas), dtype=np.int32), couts)
+    h.addVars(2 * n, np.zeros(2 * n), haut)
+    h.changeColsCost(2 * n, np.arange(2 * n, dtype=np.int32), couts)
     for r in relations:
         idx = [index[c] for c, _ in r.termes]
         k = [coef for _, coef in r.termes]
@@ -90,48 +86,107 @@ def _perturbations(
     return h
 
 
+class Perturbations:
+    """The perturbation models of one component in one reader's view, kept from target to
+    target (one per rank frozen, see `GELS`). A cell hidden meanwhile moves freely and at no
+    cost in every model already built, so later targets lean on the complements already chosen
+    instead of hiding new ones; and each table found is a witness: a later target it moves as
+    required needs no program (and no new complement)."""
+
+    def __init__(self, table: Table, cellules: list[str], relations):
+        self.table, self.cellules, self.relations = table, cellules, relations
+        self.index = {c: i for i, c in enumerate(cellules)}
+        self.n = len(cellules)
+        self.modeles: dict = {}
+        self.temoins: list[np.ndarray] = []  # the moves (up, down) of each table found
+
+    def modele(self, gel: int | None) -> highspy.Highs:
+        if gel not in self.modeles:
+            self.modeles[gel] = _perturbations(self.table, self.index, self.relations, gel)
+        return self.modeles[gel]
+
+    def liberer(self, cellules: list[str]) -> None:
+        """Cells just hidden: free to move within their public bounds, at no cost."""
+        if not cellules:
+            return
+        colonnes, haut = [], []
+        for c in cellules:
+            i = self.index[c]
+            colonnes += [i, self.n + i]
+            haut += _amplitudes(self.table.cellules[c])
+        colonnes = np.array(colonnes, dtype=np.int32)
+        for h in self.modeles.values():
+            h.changeColsCost(len(colonnes), colonnes, np.zeros(len(colonnes)))
+            h.changeColsBounds(len(colonnes), colonnes, np.zeros(len(colonnes)), np.array(haut))
+
+    def _exigence(self, resultat: Resultat):
+        """The target's move as columns and coefficients, and the ranges it must reach (one
+        suffices)."""
+        n = self.n
+        cible = resultat.cible
+        idx = [self.index[c] for c, _ in cible.termes]
+        k = [coef for _, coef in cible.termes]
+        colonnes = np.array(idx + [n + i for i in idx], dtype=np.int32)
+        valeurs = np.array(k + [-x for x in k], dtype=float)
+        motif = resultat.motif
+        if motif == "exigence_basse":
+            essais = [(-highspy.kHighsInf, cible.exigence_basse - cible.valeur)]
+        elif motif == "exact":
+            essais = [(1.0, highspy.kHighsInf), (-highspy.kHighsInf, -1.0)]
+        else:
+            essais = [(cible.exigence_haute - cible.valeur, highspy.kHighsInf)]
+        return colonnes, valeurs, essais
+
+    def proteger(self, resultat: Resultat) -> list[str]:
+        """Published cells to hide so that the target can move as required (freed in the
+        models at once: the caller hides them): none when a table already found moves it
+        enough; cells of rank 0 only if they suffice, then up to rank 1, then any."""
+        colonnes, valeurs, essais = self._exigence(resultat)
+        for x in self.temoins:
+            ecart = float(valeurs @ x[colonnes])
+            if any(
+                bas - SEUIL_CHANGEMENT <= ecart <= haut + SEUIL_CHANGEMENT for bas, haut in essais
+            ):
+                return []
+        n = self.n
+        for gel in GELS:
+            h = self.modele(gel)
+            for bas_requis, haut_requis in essais:
+                h.addRow(bas_requis, haut_requis, len(colonnes), colonnes, valeurs)
+                h.run()
+                optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+                x = np.asarray(h.getSolution().col_value) if optimal else None
+                h.deleteRows(1, np.array([h.getNumRow() - 1], dtype=np.int32))
+                if optimal:
+                    deplacees = np.flatnonzero(x[:n] + x[n : 2 * n] > SEUIL_CHANGEMENT)
+                    nouvelles = [
+                        self.cellules[i]
+                        for i in deplacees
+                        if not self.table.cellules[self.cellules[i]].cachee
+                    ]
+                    self.liberer(nouvelles)
+                    self.temoins.append(x[: 2 * n])
+                    return nouvelles
+        cible = resultat.cible
+        raise ErreurProtection(
+            f"impossible de protéger « {cible.id} » ({resultat.motif}) : aucune table compatible "
+            "avec les relations et les bornes publiques ne l'éloigne assez de sa valeur"
+        )
+
+
 def complements(
-    table: Table, cellules: list[str], relations, resultat: Resultat, modeles=None
+    table: Table,
+    cellules: list[str],
+    relations,
+    resultat: Resultat,
+    perturbations: Perturbations | None = None,
 ) -> list[str]:
-    """Published cells that must be hidden so that the target can move as required: cells of
-    rank 0 only if they suffice, then up to rank 1, then any (`GELS`). `modeles`: a dict where
-    the perturbation models of this component are kept, to reuse them for several targets (the
-    requirement row is removed before returning)."""
-    index = {c: i for i, c in enumerate(cellules)}
-    n = len(cellules)
-    modeles = {} if modeles is None else modeles
-    cible = resultat.cible
-    idx = [index[c] for c, _ in cible.termes]
-    k = [coef for _, coef in cible.termes]
-    colonnes = np.array(idx + [n + i for i in idx], dtype=np.int32)
-    valeurs = np.array(k + [-x for x in k], dtype=float)
-    motif = resultat.motif
-    if motif == "exigence_basse":
-        essais = [(-highspy.kHighsInf, cible.exigence_basse - cible.valeur)]
-    elif motif == "exact":
-        essais = [(1.0, highspy.kHighsInf), (-highspy.kHighsInf, -1.0)]
-    else:
-        essais = [(cible.exigence_haute - cible.valeur, highspy.kHighsInf)]
-    for gel in GELS:
-        if gel not in modeles:
-            modeles[gel] = _perturbations(table, index, relations, 0, gel)
-        h = modeles[gel]
-        for bas_requis, haut_requis in essais:
-            h.addRow(bas_requis, haut_requis, len(colonnes), colonnes, valeurs)
-            h.run()
-            optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-            x = h.getSolution().col_value if optimal else None
-            h.deleteRows(1, np.array([h.getNumRow() - 1], dtype=np.int32))
-            if optimal:
-                return [
-                    c
-                    for c, i in index.items()
-                    if not table.cellules[c].cachee and x[i] + x[n + i] > SEUIL_CHANGEMENT
-                ]
-    raise ErreurProtection(
-        f"impossible de protéger « {cible.id} » ({motif}) : aucune table compatible avec les relations "
-        "et les bornes publiques ne l'éloigne assez de sa valeur"
-    )
+    """Published cells that must be hidden so that the target can move as required
+    (`Perturbations.proteger`); `perturbations`: the models of this component, to share them
+    between the targets of a round."""
+    if perturbations is None:
+        perturbations = Perturbations(table, cellules, relations)
+    return perturbations.proteger(resultat)
 
 
 def masquer_par_relations(table: Table, guides: list[Relation], seuil: float) -> int:
@@ -183,15 +238,14 @@ def proteger(table: Table, seuil: float = 11, tours_max: int = 100, elaguer: boo
             return elaguer_secondaires(resultat, seuil) if elaguer else resultat
         composante = {}
         for cellules, relations in resultat.composantes():
+            modeles = Perturbations(resultat, cellules, relations)
             for c in cellules:
-                composante[c] = (cellules, relations)
+                composante[c] = modeles
         ajoutees = 0
         for echec in sorted(a_corriger, key=lambda r: r.cible.id):
-            cellules, relations = composante[echec.cible.termes[0][0]]
-            nouvelles = complements(resultat, cellules, relations, echec)
-            for c in nouvelles:
-                resultat.cellules[c].statut = "secondaire"
-                ajoutees += 1
+            nouvelles = composante[echec.cible.termes[0][0]].proteger(echec)
+            _masquer(nouvelles, resultat)
+            ajoutees += len(nouvelles)
         if ajoutees == 0:
             motifs = ", ".join(f"{r.cible.id} ({r.motif})" for r in a_corriger[:5])
             raise ErreurProtection(
@@ -225,55 +279,6 @@ def elaguer_secondaires(table: Table, seuil: float) -> Table:
     return table
 
 
-def complements_groupes(
-    table: Table, cellules: list[str], relations, liste: list[Cible], gel: int | None = GELS[0]
-) -> tuple[list[str], list[Cible]]:
-    """One program for many exposed targets of a component: the cheapest single alternative
-    table that moves every target as the rule requires, each target allowed to fall short at a
-    very high price (elastic), moving no published cell of rank `gel` or more. Returns the
-    published cells that table moves (to hide) and the targets it fully protects (that table
-    is their witness once those cells are hidden)."""
-    index = {c: i for i, c in enumerate(cellules)}
-    n, m = len(cellules), len(liste)
-    h = _perturbations(table, index, relations, m, gel)
-    for j, cible in enumerate(liste):
-        idx = [index[c] for c, _ in cible.termes]
-        k = [coef for _, coef in cible.termes]
-        colonnes = np.array(idx + [n + i for i in idx] + [2 * n + j], dtype=np.int32)
-        if cible.exigence_basse is not None and cible.valeur > cible.exigence_basse:
-            valeurs = np.array(k + [-x for x in k] + [-1.0], dtype=float)
-            h.addRow(
-                -highspy.kHighsInf,
-                cible.exigence_basse - cible.valeur,
-                len(colonnes),
-                colonnes,
-                valeurs,
-            )
-        else:
-            requis = 1.0
-            if cible.exigence_haute is not None:
-                requis = max(
-                    cible.exigence_haute - cible.valeur, 1.0 if cible.exacte_interdite else 0.0
-                )
-            valeurs = np.array(k + [-x for x in k] + [1.0], dtype=float)
-            h.addRow(requis, highspy.kHighsInf, len(colonnes), colonnes, valeurs)
-    # the elastic program is large and degenerate: the interior point method (with crossover,
-    # deterministic) solves it many times faster than the simplex in a landlord's view
-    h.setOptionValue("solver", "ipm")
-    h.setOptionValue("ipm_iteration_limit", ITERATIONS_ELASTIQUE)
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return [], []
-    x = np.asarray(h.getSolution().col_value)
-    a_masquer = [
-        c
-        for c, i in index.items()
-        if not table.cellules[c].cachee and x[i] + x[n + i] > SEUIL_CHANGEMENT
-    ]
-    protegees = [cible for j, cible in enumerate(liste) if x[2 * n + j] <= SEUIL_CHANGEMENT]
-    return a_masquer, protegees
-
-
 def _expose(cible: Cible) -> Resultat:
     """An audit result stating what the target still needs (the threshold when it has one)."""
     if cible.exigence_haute is not None and cible.valeur < cible.exigence_haute:
@@ -283,8 +288,10 @@ def _expose(cible: Cible) -> Resultat:
 
 def _un_tour(vue: Table, resultat: Table, seuil: float, prouvees: set[str]) -> int:
     """One round of the release protector for one reader's view: in each component, witnesses
-    prove what they can, one elastic program protects the rest at once; the published cells it
-    moves are hidden in `resultat` (and in the view). Returns the number of targets still open."""
+    prove what they can; each target still open gets its own program (`Perturbations`: the
+    complements already chosen in the round are free for the next targets, and the tables
+    found are witnesses for them); the published cells to hide are hidden at once in
+    `resultat` (and in the view). Returns the number of targets that were still open."""
     ouvertes_total = 0
     for cellules, relations in vue.composantes():
         if not any(vue.cellules[c].cachee for c in cellules):
@@ -298,32 +305,17 @@ def _un_tour(vue: Table, resultat: Table, seuil: float, prouvees: set[str]) -> i
         if not restantes:
             continue
         ouvertes_total += len(restantes)
-        a_masquer: list[str] = []
-        # cells of rank 0 first, then up to rank 1; the highest ranks only target by target
-        # (one table for many targets may need them where each target alone does not)
-        for gel in GELS[:-1]:
-            encore = [t for t in restantes if t.id not in prouvees]
-            if not encore:
-                break
-            nouvelles, protegees = complements_groupes(vue, cellules, relations, encore, gel)
-            _masquer(nouvelles, vue, resultat)
-            a_masquer += nouvelles
-            prouvees.update(t.id for t in protegees)
-        if not a_masquer:  # the elastic program gave up on some: one program each
-            seules = [t for t in restantes if t.id not in prouvees]
-            ouvertes = [True] * len(seules)
-            if vue.initie:  # lower what its own cells make public, then witnesses again
-                au_plus_public(vue, cellules, relations, seules)
-                _, _, ouvertes, _ = temoins(ModeleComposante(vue, cellules, relations), seules)
-                prouvees.update(t.id for t, o in zip(seules, ouvertes, strict=True) if not o)
-            perturbations: dict = {}
-            for t, ouverte in zip(seules, ouvertes, strict=True):
-                if ouverte:
-                    nouvelles = complements(vue, cellules, relations, _expose(t), perturbations)
-                    if not nouvelles:  # movable as required without hiding anything
-                        prouvees.add(t.id)
-                    a_masquer += nouvelles
-        _masquer(a_masquer, vue, resultat)
+        if vue.initie:  # lower what its own cells make public, then witnesses again
+            au_plus_public(vue, cellules, relations, restantes)
+            _, _, ouvertes, _ = temoins(ModeleComposante(vue, cellules, relations), restantes)
+            prouvees.update(t.id for t, o in zip(restantes, ouvertes, strict=True) if not o)
+            restantes = [t for t, o in zip(restantes, ouvertes, strict=True) if o]
+        perturbations = Perturbations(vue, cellules, relations)
+        for t in restantes:
+            nouvelles = complements(vue, cellules, relations, _expose(t), perturbations)
+            if not nouvelles:  # movable as required without hiding anything more
+                prouvees.add(t.id)
+            _masquer(nouvelles, vue, resultat)  # at once: the next targets lean on them
     return ouvertes_total
 
 
@@ -349,7 +341,9 @@ def proteger_publication(
     rounds, in a pool of `processus` processes (see `parallele`): the same pattern whatever
     their number. The final verdict belongs to the audit (`auditer`), run separately."""
     resultat = table.copie()
-    masquer_par_relations(resultat, guides, seuil)
+    connaissances = lecteurs.connaissances(resultat) if lecteurs is not None else {}
+    if masquer_par_conditions(resultat, guides, seuil, connaissances) is None:
+        masquer_par_relations(resultat, guides, seuil)
     taches, poids = [], []
     for cellules, relations in resultat.composantes():
         if not any(resultat.cellules[c].cachee for c in cellules):

@@ -1,0 +1,151 @@
+"""The protector's first pass: what every safe pattern needs on the zone-level sums, for every
+reader at once, solved as one small integer program (HiGHS).
+
+The zone-level sums (`Publication.guides`: a zone = its sub-zones, an `ensemble` = its
+landlords, a partition's total = its categories) hold between published rows. On such a sum a
+reader recovers by subtraction a cell hidden alone among the cells it does not know, and the
+total of the hidden parts when the sum's total is known. So for each reader (the outsider, then
+each landlord, who knows its own cells exactly and its own part of a mixed cell, see
+`lecteurs`), on each sum:
+
+- never exactly one hidden cell among those the reader does not know;
+- hidden parts whose units (the others' units, for a landlord) add up to less than the
+  threshold under a known total: more hidden parts, or the total hidden.
+
+These conditions are necessary, not sufficient (sums combine): the rounds of `protection` and
+the audit do the rest. The program hides the cheapest set of published cells that meets every
+condition of every reader: a cell's weight grows with its hiding cost (`Cellule.cout_masquage`,
+which grows with the maille) and a thousandfold with its rank (`Cellule.rang`), so that a figure
+the CIL reads first is hidden only when no finer choice meets the conditions. Where the greedy
+pass it replaces settled each sum on its own, one program shares complements between sums.
+
+Deterministic: one thread, a node limit (a count, not a time); if the program finds no
+solution within it, the greedy pass (`protection.masquer_par_relations`) is used.
+May import `modele`, `solveur` and numpy / highspy only.
+"""
+
+from __future__ import annotations
+
+import math
+
+import highspy
+import numpy as np
+
+from .modele import Relation, Table
+from .solveur import nouveau_solveur
+
+NOEUDS_MAX = 2000
+POIDS_RANG = 1000.0
+ECART_RELATIF = 1e-3
+
+# what a reader knows of a cell: (its own units in it, the whole cell is its own)
+Connaissance = dict[str, tuple[float, bool]]
+
+
+def conditions(
+    table: Table, guides: list[Relation], seuil: float, connaissances: dict[str, Connaissance]
+) -> tuple[list[str], list[tuple[dict[str, float], float]]]:
+    """The published cells that may be hidden (the program's variables, sorted) and the
+    conditions as rows `sum(coef * hidden(cell)) >= bound` over them, for the outsider and for
+    each reader of `connaissances` (a landlord: what it knows of each cell)."""
+    cellules = table.cellules
+
+    def etat(c: str) -> int | None:  # 1 hidden, 0 published for good, None: may be hidden
+        cellule = cellules[c]
+        if cellule.cachee:
+            return 1
+        return None if cellule.statut == "publie" and cellule.valeur > 0 else 0
+
+    lecteurs: list[Connaissance] = [{}] + [connaissances[b] for b in sorted(connaissances)]
+    variables: set[str] = set()
+    lignes: dict[tuple, tuple[dict[str, float], float]] = {}
+
+    def ajouter(coefs: dict[str, float], borne: float) -> None:
+        cle = (tuple(sorted(coefs.items())), borne)
+        if cle not in lignes:
+            lignes[cle] = (coefs, borne)
+            variables.update(coefs)
+
+    for relation in guides:
+        total = relation.total()  # None: no single total (then no parts to add up either)
+        toutes = ([total] if total is not None else []) + relation.parties()
+        for connu in lecteurs:
+            inconnues = [c for c in toutes if not connu.get(c, (0.0, False))[1]]
+            if len(inconnues) < 2:
+                continue
+            etats = {c: etat(c) for c in inconnues}
+            cachees = sum(1 for c in inconnues if etats[c] == 1)
+            libres = [c for c in inconnues if etats[c] is None]
+            if cachees >= 2 or not libres:
+                pass  # no cell alone: nothing to ask on this sum (or nothing to choose)
+            elif cachees == 1:  # one more hidden cell among the others
+                ajouter({c: 1.0 for c in libres}, 1.0)
+            else:  # any cell hidden brings a second one
+                for c in libres:
+                    coefs = {autre: 1.0 for autre in libres if autre != c}
+                    coefs[c] = coefs.get(c, 0.0) - 1.0
+                    if len(coefs) > 1:
+                        ajouter(coefs, 0.0)
+            # the hidden parts under a known total add up to at least the threshold
+            if total is None or (total in etats and etats[total] == 1):
+                continue
+            parties = [c for c in inconnues if c != total]
+            fixes = [c for c in parties if etats[c] == 1]
+            if not fixes:
+                continue
+            autres = sum(cellules[c].valeur - connu.get(c, (0.0, False))[0] for c in fixes)
+            if autres >= seuil:
+                continue
+            coefs = {
+                c: cellules[c].valeur - connu.get(c, (0.0, False))[0]
+                for c in parties
+                if etats[c] is None and cellules[c].valeur - connu.get(c, (0.0, False))[0] > 0
+            }
+            if total in etats and etats[total] is None:
+                coefs[total] = seuil
+            if coefs and sum(min(k, seuil) for k in coefs.values()) >= seuil - autres:
+                ajouter({c: min(k, seuil) for c, k in coefs.items()}, seuil - autres)
+    return sorted(variables), list(lignes.values())
+
+
+def masquer_par_conditions(
+    table: Table, guides: list[Relation], seuil: float, connaissances: dict[str, Connaissance]
+) -> int | None:
+    """Hide, as secondaries, the cheapest published cells that meet the conditions of every
+    reader (`conditions`). Returns the number of cells hidden, or None when the program found
+    no solution within its node limit (nothing changed)."""
+    ids, lignes = conditions(table, guides, seuil, connaissances)
+    if not ids:
+        return 0
+    index = {c: i for i, c in enumerate(ids)}
+    n = len(ids)
+    h = nouveau_solveur()
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("mip_max_nodes", NOEUDS_MAX)
+    h.setOptionValue("mip_rel_gap", ECART_RELATIF)
+    cellules = table.cellules
+    poids = np.array(
+        [
+            (1.0 + math.log10(1.0 + cellules[c].cout_masquage)) * POIDS_RANG ** cellules[c].rang
+            for c in ids
+        ]
+    )
+    colonnes = np.arange(n, dtype=np.int32)
+    h.addVars(n, np.zeros(n), np.ones(n))
+    h.changeColsCost(n, colonnes, poids)
+    h.changeColsIntegrality(n, colonnes, np.full(n, highspy.HighsVarType.kInteger))
+    for coefs, borne in lignes:
+        idx = np.array([index[c] for c in coefs], dtype=np.int32)
+        h.addRow(borne, highspy.kHighsInf, len(idx), idx, np.array(list(coefs.values())))
+    h.run()
+    solution = h.getSolution()
+    if not solution.value_valid:
+        return None
+    x = np.round(np.asarray(solution.col_value))
+    for coefs, borne in lignes:  # checked here rather than trusted: else the greedy pass
+        if sum(k * x[index[c]] for c, k in coefs.items()) < borne - 1e-6:
+            return None
+    choisies = [c for c in ids if x[index[c]] > 0.5]
+    for c in choisies:
+        cellules[c].statut = "secondaire"
+    return len(choisies)
