@@ -1,7 +1,7 @@
 """The protector's first pass (`conditions`): one integer program meets, for every reader, the
 conditions every safe pattern needs on the zone-level sums. Checked on random releases built as
 the warehouse builds them, by code of its own: no sum leaves a reader exactly one hidden cell
-among those it does not know, and no hidden parts of a known total add up, in the others' units,
+among those it does not know (an `nd` cell is hidden but not protected), and no hidden parts of a known total add up, in the others' units,
 below the threshold (where hiding more could avoid it); and the program never costs more than
 the greedy pass it replaces, which meets the outsider's conditions."""
 
@@ -41,11 +41,14 @@ def _violations(table, guides, connaissances) -> list[str]:
                 and cellules[c].statut == "publie"
                 and cellules[c].valeur > 0
             ]
-            if len(cachees) == 1 and possibles:
+            protegee = len(cachees) == 1 and cellules[cachees[0]].statut != "masque_nd"
+            if protegee and possibles:
                 trouvees.append(f"{lecteur}: {cachees[0]} seule cachée dans {r.id}")
             total = r.total()
             if total in inconnues and cellules[total].cachee:
                 continue
+            if any(cellules[c].statut == "masque_nd" for c in cachees if c != total):
+                continue  # an unknown part: the hidden parts' sum is not pinned
             parties = [c for c in cachees if c != total]
             autres = sum(cellules[c].valeur - connu.get(c, (0.0, False))[0] for c in parties)
             reste = sum(

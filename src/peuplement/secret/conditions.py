@@ -8,7 +8,9 @@ total of the hidden parts when the sum's total is known. So for each reader (the
 each landlord, who knows its own cells exactly and its own part of a mixed cell, see
 `lecteurs`), on each sum:
 
-- never exactly one hidden cell among those the reader does not know;
+- a protected cell (primary or secondary) is never the only hidden cell among those the reader
+  does not know (an `nd` cell is hidden but not protected: recovering it alone reveals no
+  protected figure, and it keeps a protected cell beside it from being alone);
 - hidden parts whose units (the others' units, for a landlord) add up to less than the
   threshold under a known total: more hidden parts, or the total hidden.
 
@@ -50,11 +52,15 @@ def conditions(
     each reader of `connaissances` (a landlord: what it knows of each cell)."""
     cellules = table.cellules
 
-    def etat(c: str) -> int | None:  # 1 hidden, 0 published for good, None: may be hidden
+    def etat(c: str) -> str | None:
+        """`cible` (hidden, protected: primary or secondary), `inconnue` (hidden, not
+        protected: `nd`), `publie` (published for good: forced, zero) or None (may be hidden)."""
         cellule = cellules[c]
+        if cellule.statut in ("primaire", "secondaire"):
+            return "cible"
         if cellule.cachee:
-            return 1
-        return None if cellule.statut == "publie" and cellule.valeur > 0 else 0
+            return "inconnue"
+        return None if cellule.statut == "publie" and cellule.valeur > 0 else "publie"
 
     lecteurs: list[Connaissance] = [{}] + [connaissances[b] for b in sorted(connaissances)]
     variables: set[str] = set()
@@ -74,23 +80,29 @@ def conditions(
             if len(inconnues) < 2:
                 continue
             etats = {c: etat(c) for c in inconnues}
-            cachees = sum(1 for c in inconnues if etats[c] == 1)
+            cibles = sum(1 for c in inconnues if etats[c] == "cible")
+            cachees = cibles + sum(1 for c in inconnues if etats[c] == "inconnue")
             libres = [c for c in inconnues if etats[c] is None]
             if cachees >= 2 or not libres:
                 pass  # no cell alone: nothing to ask on this sum (or nothing to choose)
-            elif cachees == 1:  # one more hidden cell among the others
+            elif cibles == 1:  # one more hidden cell among the others
                 ajouter({c: 1.0 for c in libres}, 1.0)
-            else:  # any cell hidden brings a second one
+            elif cachees == 0:  # any cell hidden brings a second one
                 for c in libres:
                     coefs = {autre: 1.0 for autre in libres if autre != c}
                     coefs[c] = coefs.get(c, 0.0) - 1.0
                     if len(coefs) > 1:
                         ajouter(coefs, 0.0)
-            # the hidden parts under a known total add up to at least the threshold
-            if total is None or (total in etats and etats[total] == 1):
+            # (an `nd` cell alone is no target: recovering it reveals no protected figure, and
+            # it keeps any cell hidden beside it from being alone)
+            # the hidden parts under a known total add up to at least the threshold, unless
+            # an `nd` part keeps their sum unknown
+            if total is None or etats.get(total) in ("cible", "inconnue"):
                 continue
             parties = [c for c in inconnues if c != total]
-            fixes = [c for c in parties if etats[c] == 1]
+            if any(etats[c] == "inconnue" for c in parties):
+                continue
+            fixes = [c for c in parties if etats[c] == "cible"]
             if not fixes:
                 continue
             autres = sum(cellules[c].valeur - connu.get(c, (0.0, False))[0] for c in fixes)
@@ -101,7 +113,7 @@ def conditions(
                 for c in parties
                 if etats[c] is None and cellules[c].valeur - connu.get(c, (0.0, False))[0] > 0
             }
-            if total in etats and etats[total] is None:
+            if etats.get(total, "publie") is None:
                 coefs[total] = seuil
             if coefs and sum(min(k, seuil) for k in coefs.values()) >= seuil - autres:
                 ajouter({c: min(k, seuil) for c, k in coefs.items()}, seuil - autres)

@@ -204,11 +204,14 @@ def masquer_par_relations(table: Table, guides: list[Relation], seuil: float) ->
             total = r.total()
             parties = r.parties()
             cachees = [p for p in parties if cellules[p].cachee]
+            # an `nd` cell is hidden but not protected: alone, it needs no partner, and beside
+            # other hidden parts it keeps their sum unknown
+            inconnue = any(cellules[p].statut == "masque_nd" for p in cachees)
             if cellules[total].cachee:
-                besoin = not cachees
+                besoin = not cachees and cellules[total].statut != "masque_nd"
             else:
                 somme = sum(cellules[p].valeur for p in cachees)
-                besoin = bool(cachees) and (len(cachees) == 1 or somme < seuil)
+                besoin = bool(cachees) and not inconnue and (len(cachees) == 1 or somme < seuil)
             if not besoin:
                 continue
             candidates = [
