@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -88,6 +89,15 @@ def ecrire(
     if correspondances is not None:
         (rep / "correspondances.yml").write_text(correspondances, encoding="utf-8")
     return chemin
+
+
+def empreintes(dossier: Path) -> dict[str, str]:
+    """Every file under `dossier` (relative path) -> its SHA-256."""
+    return {
+        str(p.relative_to(dossier)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in dossier.rglob("*")
+        if p.is_file()
+    }
 
 
 def codes(con, bailleur: str, champ: str) -> list:

@@ -58,3 +58,69 @@ def entrepot_construit(demo, tmp_path_factory):
     sortie = dbt(["build"], copie, travail)
     assert sortie.returncode == 0, sortie.stdout[-5000:]
     return copie, sortie.stdout
+
+
+@pytest.fixture(scope="session")
+def audit_en_echec(demo, entrepot_construit, tmp_path_factory):
+    """One unsafe build, shared by the tests that read its failure (the build runner's French
+    explanation, dbt's statuses and stored failures, the exports left untouched): a copy of the
+    demo study holding the warehouse and the exports of a passing full build, rebuilt by
+    `peuplement construire` from the secrecy onwards with primary suppression only (no
+    secondaries). Returns (study, CLI output, the exports' hashes before the build)."""
+    import shutil
+
+    from aides import empreintes, peuplement
+
+    dossier = tmp_path_factory.mktemp("audit_en_echec") / "etude"
+    shutil.copytree(demo[0], dossier)
+    shutil.rmtree(dossier / "entrepot" / "dbt", ignore_errors=True)
+    shutil.copy(entrepot_construit[0], dossier / "entrepot" / "peuplement.duckdb")
+    shutil.rmtree(dossier / "exports")  # the demo's, empty: replaced by the passing build's
+    shutil.copytree(entrepot_construit[0].parent / "exports", dossier / "exports")
+    avant = empreintes(dossier / "exports")
+    assert any(n.startswith("classeur_cil_") for n in avant) and "cellules.csv" in avant
+    sortie = peuplement(
+        "construire",
+        "--etude",
+        str(dossier),
+        "--select",
+        "int_secret__parametres+",
+        "--vars",
+        "{secret_masquage_secondaire: false}",
+    )
+    return dossier, sortie, avant
+
+
+@pytest.fixture(scope="session")
+def etude_exportee(tmp_path_factory):
+    """A 600-dwelling demo study (with contours) loaded by `peuplement charger` and built by
+    `peuplement exporter` (the full build, its exports written), once: the export command's test
+    reads it, and the batch test compares its own build of the same study with it.
+    Returns (study, the export command's output)."""
+    from aides import peuplement
+
+    dossier = tmp_path_factory.mktemp("exportee") / "epci_a"
+    ecrire_etude_demo(dossier, logements=600, graine=11)
+    chargement = peuplement("charger", "--etude", str(dossier))
+    assert chargement.returncode == 0, chargement.stdout[-3000:] + chargement.stderr[-3000:]
+    return dossier, peuplement("exporter", "--etude", str(dossier))
+
+
+@pytest.fixture(scope="session")
+def cartes_demo(demo, entrepot_construit, tmp_path_factory):
+    """The built demo's release, its contours and its maps, drawn once as the export draws them
+    (read only by the tests): (publication, contours, maps, their folder)."""
+    import duckdb
+
+    from peuplement.cartographie import charger_fonds, dessiner_cartes, zones_etude
+    from peuplement.exports.donnees import lire, relations_entrepot
+
+    con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
+    try:
+        pub = lire(relations_entrepot(con))
+    finally:
+        con.close()
+    fonds = charger_fonds(demo[0] / "referentiels", zones_etude(pub))
+    dossier = tmp_path_factory.mktemp("cartes")
+    return pub, fonds, dessiner_cartes(pub, fonds, dossier), dossier
+

@@ -29,14 +29,13 @@ from peuplement.cartographie.classes import (
 )
 from peuplement.cartographie.fonds import fichiers_contours
 from peuplement.cartographie.spatial import connecter
-from peuplement.exports.donnees import lire, relations_entrepot
+from peuplement.exports.donnees import relations_entrepot
 from peuplement.exports.publication import exporter
 
 
 @pytest.fixture(scope="module")
-def publication(entrepot_construit):
+def publication(entrepot_construit, cartes_demo):
     con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
-    pub = lire(relations_entrepot(con))
     mart = {
         (m, z, i): (s, v, t)
         for m, z, i, s, v, t in con.execute(
@@ -45,18 +44,17 @@ def publication(entrepot_construit):
         ).fetchall()
     }
     con.close()
-    return pub, mart
+    return cartes_demo[0], mart  # the release as lire() reads it from the warehouse
 
 
 @pytest.fixture(scope="module")
-def fonds(demo, publication):
-    return charger_fonds(demo[0] / "referentiels", zones_etude(publication[0]))
+def fonds(cartes_demo):
+    return cartes_demo[1]  # the demo's contours, read for the study's zones
 
 
 @pytest.fixture(scope="module")
-def cartes(publication, fonds, tmp_path_factory):
-    dossier = tmp_path_factory.mktemp("cartes")
-    return dessiner_cartes(publication[0], fonds, dossier), dossier
+def cartes(cartes_demo):
+    return cartes_demo[2], cartes_demo[3]  # the maps drawn from them, and their folder
 
 
 def test_demo_contours_cover_every_zone_of_the_study(demo, publication, fonds):

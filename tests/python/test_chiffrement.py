@@ -18,15 +18,32 @@ CLE = "cle-de-test-9f3a1c"
 SENTINELLE = "SENTINELLE-7Q4Z"
 
 
-@pytest.fixture
-def etude_reelle(tmp_path):
-    dossier = tmp_path / "etude"
+def _ecrire_etude_reelle(dossier: Path) -> Path:
     initialiser_etude(dossier, nom="Réelle", code_epci="246200364", operateur="Testeur")
     lignes = [ENTETE] + [
         ligne(i, occupants=2, enfants=1, situation="Famille monoparentale") for i in range(1, 30)
     ]
     lignes[5][0] = SENTINELLE  # a landlord dwelling id nobody else has
     ecrire(dossier, "X", "ops.xlsx", lignes)
+    return dossier
+
+
+@pytest.fixture
+def etude_reelle(tmp_path):
+    return _ecrire_etude_reelle(tmp_path / "etude")
+
+
+@pytest.fixture(scope="module")
+def etude_construite(tmp_path_factory):
+    """A real study loaded and built (up to the staging) by the CLI with a key, once: the build
+    test reads it, the purge test destroys a copy of it."""
+    dossier = _ecrire_etude_reelle(tmp_path_factory.mktemp("chiffree") / "etude")
+    env = {"PEUPLEMENT_CLE": CLE}
+    assert peuplement("charger", "--etude", str(dossier), env=env).returncode == 0
+    sortie = peuplement(
+        "construire", "--etude", str(dossier), "--select", "dict_codes", "staging", env=env
+    )
+    assert sortie.returncode == 0, sortie.stdout[-3000:]
     return dossier
 
 
@@ -74,13 +91,9 @@ def test_the_warehouse_is_encrypted_and_holds_no_clear_value(etude_reelle, monke
         _ouvrir(etude_reelle, "mauvaise-cle")
 
 
-def test_dbt_builds_the_encrypted_warehouse_without_leaking_key_or_data(etude_reelle):
-    env = {"PEUPLEMENT_CLE": CLE}
-    assert peuplement("charger", "--etude", str(etude_reelle), env=env).returncode == 0
-    sortie = peuplement(
-        "construire", "--etude", str(etude_reelle), "--select", "dict_codes", "staging", env=env
-    )
-    assert sortie.returncode == 0, sortie.stdout[-3000:]
+def test_dbt_builds_the_encrypted_warehouse_without_leaking_key_or_data(etude_construite):
+    etude_reelle = etude_construite  # loaded and built with the key
+    assert (etude_reelle / "entrepot" / "dbt" / "target" / "run_results.json").is_file()
     source = etude_reelle / "bailleurs" / "X" / "ops.xlsx"
     derivee = cle_entrepot(charger_etude(etude_reelle), CLE)
     for secret in (CLE, derivee):  # neither the passphrase nor the database key is written
@@ -91,19 +104,15 @@ def test_dbt_builds_the_encrypted_warehouse_without_leaking_key_or_data(etude_re
     assert os.environ.get("PEUPLEMENT_CLE") is None
 
 
-def test_purge_destroys_verifies_and_attests(etude_reelle):
+def test_purge_destroys_verifies_and_attests(etude_construite, tmp_path):
+    import shutil
+
     import openpyxl
 
     from peuplement.protection.registre import Registre
 
-    env = {"PEUPLEMENT_CLE": CLE}
-    assert peuplement("charger", "--etude", str(etude_reelle), env=env).returncode == 0
-    assert (
-        peuplement(
-            "construire", "--etude", str(etude_reelle), "--select", "dict_codes", "staging", env=env
-        ).returncode
-        == 0
-    )
+    etude_reelle = tmp_path / "etude"  # a copy of the loaded and built study
+    shutil.copytree(etude_construite, etude_reelle)
     agregat = etude_reelle / "exports" / "indicateurs.csv"
     agregat.write_text("maille;valeur\nepci;42\n", encoding="utf-8")
     refus = peuplement("purger", "--etude", str(etude_reelle))  # no --oui, no terminal: refused

@@ -76,20 +76,10 @@ def test_verbeux_streams_dbt_s_own_log(demo, tmp_path):
     assert "\x1b[" not in sortie.stderr
 
 
-def test_a_failed_secrecy_audit_is_explained_and_no_old_summary_is_shown(
-    demo, entrepot_construit, tmp_path
-):
-    dossier = _copie(demo, tmp_path)  # with the warehouse of a passing full build
-    shutil.copy(entrepot_construit[0], dossier / "entrepot" / "peuplement.duckdb")
-    sortie = peuplement(
-        "construire",
-        "--etude",
-        str(dossier),
-        "--select",
-        "int_secret__parametres+",
-        "--vars",
-        "{secret_masquage_secondaire: false}",
-    )
+def test_a_failed_secrecy_audit_is_explained_and_no_old_summary_is_shown(audit_en_echec):
+    # the demo study with the warehouse of a passing full build, rebuilt from the secrecy
+    # onwards without secondary suppression (conftest)
+    dossier, sortie, _ = audit_en_echec
     assert sortie.returncode == 1, sortie.stdout[-3000:]
     texte = sortie.stdout
     assert "Construction en échec" in texte

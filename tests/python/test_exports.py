@@ -4,14 +4,13 @@ reference rows; charts with gaps, never false zeros); labels never become formul
 secrecy test leaves the previous export untouched."""
 
 import csv
-import hashlib
 import json
 import shutil
 
 import duckdb
 import pytest
 import yaml
-from aides import RACINE, dbt, peuplement
+from aides import RACINE, dbt, empreintes
 from openpyxl import load_workbook
 
 FEUILLES_THEMES = [
@@ -234,16 +233,10 @@ def test_the_cil_workbook_matches_the_mart_and_reads_well(export):
     assert not any("seed" in str(methodo.cell(r, 3).value) for r in range(5, 5 + len(indicateurs)))
 
 
-def test_the_maps_have_their_sheet_in_the_cil_workbook(demo, entrepot_construit, tmp_path):
-    from peuplement.cartographie import charger_fonds, dessiner_cartes, zones_etude
+def test_the_maps_have_their_sheet_in_the_cil_workbook(cartes_demo, tmp_path):
     from peuplement.exports.classeur import ecrire_classeur
-    from peuplement.exports.donnees import lire, relations_entrepot
 
-    con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
-    pub = lire(relations_entrepot(con))
-    con.close()
-    fonds = charger_fonds(demo[0] / "referentiels", zones_etude(pub))
-    cartes = dessiner_cartes(pub, fonds, tmp_path / "cartes")
+    pub, _, cartes, _ = cartes_demo  # the built demo's release and its maps (conftest)
     assert cartes
     ecrire_classeur(tmp_path / "cil.xlsx", pub, "ensemble", cartes)
     wb = load_workbook(tmp_path / "cil.xlsx")
@@ -314,14 +307,6 @@ def test_the_open_files_rebuild_the_release(entrepot_construit, export):
         ]
 
 
-def _empreintes(dossier):
-    return {
-        str(p.relative_to(dossier)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in dossier.rglob("*")
-        if p.is_file()
-    }
-
-
 def test_labels_never_become_formulas(entrepot_construit, tmp_path):
     copie = tmp_path / "entrepot.duckdb"
     shutil.copy(entrepot_construit[0], copie)
@@ -357,44 +342,30 @@ def test_labels_never_become_formulas(entrepot_construit, tmp_path):
         assert csv_libelles[code] == "'" + piege
 
 
-def test_a_failing_secrecy_test_leaves_the_previous_export_untouched(
-    entrepot_construit, export, tmp_path
-):
-    copie = tmp_path / "entrepot.duckdb"
-    shutil.copy(entrepot_construit[0], copie)
-    exports = tmp_path / "exports"
-    shutil.copytree(export[0], exports)
-    avant = _empreintes(exports)
-    sortie = dbt(
-        [
-            "build",
-            "--select",
-            "int_secret__parametres+",
-            "--vars",
-            "{secret_masquage_secondaire: false}",
-        ],
-        copie,
-        tmp_path,
-        exports,
-    )
+def test_a_failing_secrecy_test_leaves_the_previous_export_untouched(audit_en_echec):
+    """The exports of a passing build, then a build whose secrecy audit fails (conftest):
+    dbt skips the export model and not a byte of the exports changes."""
+    dossier, sortie, avant = audit_en_echec
     assert sortie.returncode == 1
-    assert "SKIP" in sortie.stdout and "exp_publication" in sortie.stdout
-    assert _empreintes(exports) == avant
+    resultats = json.loads(
+        (dossier / "entrepot" / "dbt" / "target" / "run_results.json").read_text(encoding="utf-8")
+    )["results"]
+    statuts = {r["unique_id"].split(".")[-1]: r["status"] for r in resultats}
+    assert statuts["exp_publication"] == "skipped", statuts
+    assert empreintes(dossier / "exports") == avant
 
 
-def test_peuplement_export_writes_the_study_exports_and_records_them(demo, tmp_path):
+def test_peuplement_export_writes_the_study_exports_and_records_them(etude_exportee):
     from peuplement.protection.registre import Registre
 
-    dossier = tmp_path / "etude"
-    shutil.copytree(demo[0], dossier)
-    sortie = peuplement("exporter", "--etude", str(dossier))
+    dossier, sortie = etude_exportee  # a demo study, then `peuplement exporter` (conftest)
     assert sortie.returncode == 0, sortie.stdout[-3000:]
     assert (
         "classeur de la CIL" in sortie.stdout and "Secret statistique par maille" in sortie.stdout
     )
     entree = next(e for e in reversed(Registre(dossier).lire()) if e["operation"] == "export")
     ecrits = {f["nom"]: f["sha256"] for f in entree["donnees"]["fichiers"]}
-    assert ecrits == {n: h for n, h in _empreintes(dossier / "exports").items() if n in ecrits}
+    assert ecrits == {n: h for n, h in empreintes(dossier / "exports").items() if n in ecrits}
     assert any(n.startswith("classeur_cil_") for n in ecrits) and "cellules.csv" in ecrits
 
 

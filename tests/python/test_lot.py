@@ -10,13 +10,15 @@ from peuplement.synthetique.etude_demo import ecrire_etude_demo
 OUVERTS = ("cellules.csv", "zones.csv", "indicateurs.csv")
 
 
-def test_batch_builds_each_study_as_alone_and_reports_failures(tmp_path):
+def test_batch_builds_each_study_as_alone_and_reports_failures(etude_exportee, tmp_path):
+    # the same study, loaded and built alone (`peuplement charger`, then `peuplement exporter`:
+    # the full build `construire` runs without arguments): conftest
+    seule, alone = etude_exportee
+    assert alone.returncode == 0, alone.stdout[-3000:] + alone.stderr[-3000:]
     lot = tmp_path / "lot"
     ecrire_etude_demo(lot / "epci_a", logements=600, graine=11)
     (lot / "epci_casse").mkdir(parents=True)
     (lot / "epci_casse" / "etude.yml").write_text("epci: [non fermé\n", encoding="utf-8")
-    seule = tmp_path / "seule" / "epci_a"
-    ecrire_etude_demo(seule, logements=600, graine=11)
 
     sortie = peuplement("lot", str(lot), "--travaux", "2", "--memoire", "2GB")
 
@@ -29,9 +31,6 @@ def test_batch_builds_each_study_as_alone_and_reports_failures(tmp_path):
     assert "Erreur" in journal and "Traceback" not in journal
     assert not (lot / "epci_casse" / "exports").exists()
 
-    for commande in ("charger", "construire"):
-        alone = peuplement(commande, "--etude", str(seule))
-        assert alone.returncode == 0, alone.stdout[-3000:] + alone.stderr[-3000:]
     for nom in OUVERTS:
         en_lot = (lot / "epci_a" / "exports" / nom).read_bytes()
         assert en_lot == (seule / "exports" / nom).read_bytes(), nom

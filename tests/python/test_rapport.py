@@ -8,10 +8,8 @@ import duckdb
 import pytest
 from pypdf import PdfReader
 
-from peuplement.cartographie import charger_fonds, dessiner_cartes, zones_etude
 from peuplement.erreurs import ErreurFichier
 from peuplement.exports.commentaires import lire_commentaires
-from peuplement.exports.donnees import lire, relations_entrepot
 from peuplement.exports.rapport import ecrire_rapport
 
 ESPACES = str.maketrans({"\u202f": " ", "\u00a0": " ", "\n": " "})
@@ -152,17 +150,11 @@ def test_no_hidden_value_is_printed(release, rapport):
     assert texte.count(" s ") > 10  # hidden figures show their mark
 
 
-def _publication(base):
-    con = duckdb.connect(str(base), read_only=True)
-    return lire(relations_entrepot(con))
-
-
 @pytest.fixture(scope="module")
-def cartes(demo, release, tmp_path_factory):
-    """The demo's maps, drawn from its contours as the export draws them."""
-    pub = _publication(release[0])
-    fonds = charger_fonds(demo[0] / "referentiels", zones_etude(pub))
-    return pub, dessiner_cartes(pub, fonds, tmp_path_factory.mktemp("cartes"))
+def cartes(cartes_demo):
+    """The demo's maps, drawn from its contours as the export draws them (conftest)."""
+    pub, _, dessinees, _ = cartes_demo
+    return pub, dessinees
 
 
 def test_the_maps_go_on_their_theme_pages(cartes, tmp_path):

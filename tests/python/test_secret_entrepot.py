@@ -56,27 +56,17 @@ def test_the_demo_release_audits_clean_and_hides_what_it_must(entrepot_construit
     assert mailles == {"epci", "epci_qpv", "commune", "commune_qpv", "qpv", "iris", "quartier", "residence"}
 
 
-def test_an_unsafe_release_fails_the_build_and_skips_the_marts(entrepot_construit, tmp_path):
+def test_an_unsafe_release_fails_the_build_and_skips_the_marts(audit_en_echec):
     """Primary suppression only (no secondaries): the audit must find cells recovered by
-    subtraction, fail its test, and dbt must skip fct_indicateurs and everything after it."""
-    copie = _copie(entrepot_construit, tmp_path)
-    sortie = dbt(
-        [
-            "build",
-            "--select",
-            "int_secret__parametres+",
-            "--vars",
-            "{secret_masquage_secondaire: false}",
-            "--store-failures",
-        ],
-        copie,
-        tmp_path,
-    )
+    subtraction, fail its test, and dbt must skip fct_indicateurs and everything after it
+    (the build, from int_secret__parametres on with --store-failures: conftest)."""
+    dossier, sortie, _ = audit_en_echec
     assert sortie.returncode == 1, sortie.stdout[-3000:]
-    statuts = _statuts(tmp_path / "target" / "run_results.json")
+    statuts = _statuts(dossier / "entrepot" / "dbt" / "target" / "run_results.json")
     assert statuts["audit_secret_reussi"] == "fail"
     assert statuts["fct_indicateurs"] == "skipped"
     assert statuts["fct_secret_synthese"] == "skipped"
+    copie = dossier / "entrepot" / "peuplement.duckdb"
     con = duckdb.connect(str(copie), read_only=True)
     explication = con.execute(
         "select explication from "
