@@ -5,7 +5,6 @@ import pytest
 
 from peuplement.chargement.texte import (
     BLOC,
-    colonne_texte,
     colonnes_texte,
     en_texte,
     normaliser_entete,
@@ -77,7 +76,8 @@ BLANCS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\uf
     ids=["texte", "mixte"],
 )
 def test_column_conversion_equals_cell_conversion(colonne):
-    assert colonne_texte(colonne).to_pylist() == [en_texte(v) for v in colonne]
+    (textes,) = colonnes_texte([[v] for v in colonne], [0])
+    assert textes.to_pylist() == [en_texte(v) for v in colonne]
 
 
 def test_columns_by_blocks_equal_cell_conversion():
@@ -95,10 +95,5 @@ def test_columns_by_blocks_equal_cell_conversion():
 
 
 def test_mixed_column_tells_booleans_from_numbers():
-    assert colonne_texte([1.0, True, 0.0, False, "x"]).to_pylist() == [
-        "1",
-        "vrai",
-        "0",
-        "faux",
-        "x",
-    ]
+    (textes,) = colonnes_texte([[v] for v in [1.0, True, 0.0, False, "x"]], [0])
+    assert textes.to_pylist() == ["1", "vrai", "0", "faux", "x"]

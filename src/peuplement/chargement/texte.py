@@ -74,8 +74,10 @@ BLOC = 2048
 
 
 def colonnes_texte(lignes: Sequence[Sequence], positions: Sequence[int]) -> list[pa.StringArray]:
-    """en_texte over the given columns of rectangular rows, as Arrow string arrays (see
-    colonne_texte). A column once found to hold non-text cells is converted directly."""
+    """en_texte over the given columns of rectangular rows, as Arrow string arrays. A column of
+    text cells goes to Arrow as it is and is trimmed there (Arrow's Unicode whitespace is
+    Python's, code point for code point); a column once found to hold numbers or dates among
+    its text is converted block by block by `_textes_bruts`."""
     morceaux: list[list[pa.Array]] = [[] for _ in positions]
     mixtes = [False] * len(positions)
     for debut in range(0, len(lignes), BLOC):
@@ -97,24 +99,13 @@ def colonnes_texte(lignes: Sequence[Sequence], positions: Sequence[int]) -> list
     return sortie
 
 
-def colonne_texte(valeurs: Sequence) -> pa.StringArray:
-    """en_texte over a column, as an Arrow string array. A column of text cells goes to Arrow
-    as it is and is trimmed there (Arrow's Unicode whitespace is Python's, code point for code
-    point); in a mixed column each distinct non-text value is converted once."""
-    try:
-        brut = pa.array(valeurs, pa.string())
-    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers, dates... among the text
-        brut = pa.array(_textes_bruts(valeurs), pa.string())
-    return _rogner(brut)
-
-
 def _rogner(brut: pa.StringArray) -> pa.StringArray:
     net = pc.utf8_trim_whitespace(brut)
     return pc.if_else(pc.equal(net, ""), pa.scalar(None, pa.string()), net)
 
 
 def _textes_bruts(valeurs: Sequence) -> list[str | None]:
-    """A mixed column as text cells left untrimmed (colonne_texte trims them in Arrow) and the
+    """A mixed column as text cells left untrimmed (colonnes_texte trims them in Arrow) and the
     text of its other cells, each distinct value converted once. In C (a dictionary lookup per
     cell, the cell itself when it is text) unless a boolean could be confused with a number
     (True == 1 == 1.0 as dictionary keys)."""
