@@ -124,3 +124,30 @@ def cartes_demo(demo, entrepot_construit, tmp_path_factory):
     dossier = tmp_path_factory.mktemp("cartes")
     return pub, fonds, dessiner_cartes(pub, fonds, dossier), dossier
 
+
+@pytest.fixture(scope="session")
+def construction_staging(demo, tmp_path_factory):
+    """A copy of the demo study built up to the staging by `peuplement construire`, run from
+    the study's parent folder with a relative --etude, once: the build runner's tests and the
+    register's read it. Returns (parent folder, study, CLI output, the modification time of the
+    repository's own target/run_results.json before the build, None if absent)."""
+    import shutil
+    import subprocess
+
+    parent = tmp_path_factory.mktemp("construction_staging")
+    dossier = parent / "etude"
+    shutil.copytree(demo[0], dossier)
+    shutil.rmtree(dossier / "entrepot" / "dbt", ignore_errors=True)
+    resultats_depot = RACINE / "target" / "run_results.json"
+    avant = resultats_depot.stat().st_mtime if resultats_depot.exists() else None
+    environnement = {
+        k: v for k, v in os.environ.items() if k not in ("PEUPLEMENT_DB", "PEUPLEMENT_CLE")
+    }
+    sortie = subprocess.run(
+        [str(BIN / "peuplement"), "construire", "--etude", "etude", "--select", "dict_codes", "staging"],
+        capture_output=True,
+        text=True,
+        env=environnement,
+        cwd=parent,
+    )
+    return parent, dossier, sortie, avant

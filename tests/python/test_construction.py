@@ -31,17 +31,10 @@ def _environnement() -> dict:
     return {k: v for k, v in os.environ.items() if k not in ("PEUPLEMENT_DB", "PEUPLEMENT_CLE")}
 
 
-def test_a_build_with_a_relative_etude_keeps_dbt_inside_the_study(demo, tmp_path):
-    dossier = _copie(demo, tmp_path)
+def test_a_build_with_a_relative_etude_keeps_dbt_inside_the_study(construction_staging):
+    # a copy of the demo built up to the staging from its parent folder (conftest)
+    tmp_path, dossier, sortie, avant = construction_staging
     resultats_depot = RACINE / "target" / "run_results.json"
-    avant = resultats_depot.stat().st_mtime if resultats_depot.exists() else None
-    sortie = subprocess.run(
-        [str(BIN / "peuplement"), "construire", "--etude", "etude", "--select", "dict_codes", "staging"],
-        capture_output=True,
-        text=True,
-        env=_environnement(),
-        cwd=tmp_path,
-    )
     assert sortie.returncode == 0, sortie.stdout[-3000:] + sortie.stderr[-3000:]
     resultats = json.loads(
         (dossier / "entrepot" / "dbt" / "target" / "run_results.json").read_text(encoding="utf-8")

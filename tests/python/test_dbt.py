@@ -126,14 +126,11 @@ def test_additivity_tests_catch_a_commune_that_does_not_add_up(entrepot_construi
     assert explication.startswith(f"Zone {code}, part_apl : ensemble = ")
 
 
-def test_peuplement_build_runs_dbt_and_records_it(demo, tmp_path):
-    from aides import peuplement
-
+def test_peuplement_build_runs_dbt_and_records_it(construction_staging):
     from peuplement.protection.registre import Registre
 
-    dossier = tmp_path / "etude"
-    shutil.copytree(demo[0], dossier)
-    sortie = peuplement("construire", "--etude", str(dossier), "--select", "dict_codes", "staging")
+    # a copy of the demo, then `peuplement construire --select dict_codes staging` (conftest)
+    _, dossier, sortie, _ = construction_staging
     assert sortie.returncode == 0, sortie.stdout[-3000:]
     derniere = Registre(dossier).lire()[-1]
     assert (derniere["operation"], derniere["resultat"]) == ("construction", "reussi")
