@@ -336,7 +336,9 @@ def proteger_publication(
     tours_max: int = 100,
     processus: int | None = None,
 ) -> Table:
-    """Secondary suppression for a large release: the greedy pass on zone-level sums, then
+    """Secondary suppression for a large release: the first pass on zone-level sums (every
+    reader's conditions as one integer program, `conditions`; the greedy pass if it finds no
+    solution), then
     rounds where, for each reader (the outsider, then each landlord when `lecteurs` is given,
     see `lecteurs.Lecteurs`), each component's exposed targets are protected. A target once
     proven for a reader stays proven: hiding more cells only widens what an attacker must
