@@ -338,9 +338,9 @@ def proteger_publication(
 ) -> Table:
     """Secondary suppression for a large release: the first pass on zone-level sums (every
     reader's conditions as one integer program, `conditions`; the greedy pass if it finds no
-    solution), then
-    rounds where, for each reader (the outsider, then each landlord when `lecteurs` is given,
-    see `lecteurs.Lecteurs`), each component's exposed targets are protected. A target once
+    solution), then rounds where, for each reader (the outsider, then each landlord when
+    `lecteurs` is given, see `lecteurs.Lecteurs`), each component's exposed targets are
+    protected. A target once
     proven for a reader stays proven: hiding more cells only widens what an attacker must
     consider. The components share no cell and no relation, so each one goes through its own
     rounds, in a pool of `processus` processes (see `parallele`): the same pattern whatever
