@@ -21,8 +21,10 @@ which grows with the maille) and a thousandfold with its rank (`Cellule.rang`), 
 the CIL reads first is hidden only when no finer choice meets the conditions. Where the greedy
 pass it replaces settled each sum on its own, one program shares complements between sums.
 
-Deterministic: one thread, a node limit (a count, not a time); if the program finds no
-solution within it, the greedy pass (`protection.masquer_par_relations`) is used.
+Deterministic: HiGHS's branch and bound is, and its limit is a node count, not a time (no
+`threads` option: HiGHS refuses it, and the solve fails, once its thread pool exists in the
+process); if the program finds no solution within it, the greedy pass
+(`protection.masquer_par_relations`) is used.
 May import `modele`, `solveur` and numpy / highspy only.
 """
 
@@ -132,7 +134,6 @@ def masquer_par_conditions(
     index = {c: i for i, c in enumerate(ids)}
     n = len(ids)
     h = nouveau_solveur()
-    h.setOptionValue("threads", 1)
     h.setOptionValue("mip_max_nodes", NOEUDS_MAX)
     h.setOptionValue("mip_rel_gap", ECART_RELATIF)
     cellules = table.cellules
