@@ -394,7 +394,6 @@ def _rejouer_secret(con) -> list[tuple[str, float, float, bool]]:
 
 
 def publication_demo(etude: Path, secondes_build: float | None) -> None:
-
     print(f"\n== publication de démonstration ({etude}) : ce que la CIL lit")
     con = connexion_etude(etude)
     try:

@@ -5,21 +5,17 @@ among those it does not know (an `nd` cell is hidden but not protected), and no 
 below the threshold (where hiding more could avoid it); and the program never costs more than
 the greedy pass it replaces, which meets the outsider's conditions."""
 
-import math
-
 from hypothesis import HealthCheck, given, settings
 from test_secret_decomposition import SEUIL, publications
 
-from peuplement.secret.conditions import POIDS_RANG, masquer_par_conditions
+from peuplement.secret.conditions import masquer_par_conditions, poids
 from peuplement.secret.lecteurs import Lecteurs
 from peuplement.secret.protection import masquer_par_relations
 
 
 def _poids(table, avant: set[str]) -> float:
     return sum(
-        (1.0 + math.log10(1.0 + c.cout_masquage)) * POIDS_RANG**c.rang
-        for i, c in table.cellules.items()
-        if c.statut == "secondaire" and i not in avant
+        poids(c) for i, c in table.cellules.items() if c.statut == "secondaire" and i not in avant
     )
 
 

@@ -2,9 +2,9 @@
 suppression and an attacker's audit by linear programming (HiGHS).
 
 Owns the table model (`modele`), the release built from the warehouse (`publication`), the
-protection (`protection`) and its last pass publishing again the secondaries no reader needs
-(`republication`), the audit (`audit`), the solver settings (`solveur`), the pool of
-processes over independent components (`parallele`) and the entry points of the dbt Python
-models (`entrepot`). May import: `peuplement.erreurs` only; it reads
+protection (`protection`), its first pass on the zone sums (`conditions`) and its last pass
+publishing again the secondaries no reader needs (`republication`), the audit (`audit`), the
+solver settings (`solveur`), the pool of processes over independent components (`parallele`)
+and the entry points of the dbt Python models (`entrepot`). May import: `peuplement.erreurs` only; it reads
 no file of the study itself.
 """

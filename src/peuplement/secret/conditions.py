@@ -35,7 +35,7 @@ import math
 import highspy
 import numpy as np
 
-from .modele import Relation, Table
+from .modele import Cellule, Relation, Table
 from .solveur import nouveau_solveur
 
 NOEUDS_MAX = 2000
@@ -44,6 +44,12 @@ ECART_RELATIF = 1e-3
 
 # what a reader knows of a cell: (its own units in it, the whole cell is its own)
 Connaissance = dict[str, tuple[float, bool]]
+
+
+def poids(cellule: Cellule) -> float:
+    """A hidden cell's weight in the program: grows with its hiding cost, a thousandfold per
+    rank."""
+    return (1.0 + math.log10(1.0 + cellule.cout_masquage)) * POIDS_RANG**cellule.rang
 
 
 def conditions(
@@ -63,6 +69,9 @@ def conditions(
         if cellule.cachee:
             return "inconnue"
         return None if cellule.statut == "publie" and cellule.valeur > 0 else "publie"
+
+    def unites_des_autres(c: str, connu: Connaissance) -> float:
+        return cellules[c].valeur - connu.get(c, (0.0, False))[0]
 
     lecteurs: list[Connaissance] = [{}] + [connaissances[b] for b in sorted(connaissances)]
     variables: set[str] = set()
@@ -89,12 +98,9 @@ def conditions(
                 pass  # no cell alone: nothing to ask on this sum (or nothing to choose)
             elif cibles == 1:  # one more hidden cell among the others
                 ajouter({c: 1.0 for c in libres}, 1.0)
-            elif cachees == 0:  # any cell hidden brings a second one
+            elif cachees == 0 and len(libres) > 1:  # any cell hidden brings a second one
                 for c in libres:
-                    coefs = {autre: 1.0 for autre in libres if autre != c}
-                    coefs[c] = coefs.get(c, 0.0) - 1.0
-                    if len(coefs) > 1:
-                        ajouter(coefs, 0.0)
+                    ajouter({**{autre: 1.0 for autre in libres if autre != c}, c: -1.0}, 0.0)
             # (an `nd` cell alone is no target: recovering it reveals no protected figure, and
             # it keeps any cell hidden beside it from being alone)
             # the hidden parts under a known total add up to at least the threshold, unless
@@ -107,13 +113,13 @@ def conditions(
             fixes = [c for c in parties if etats[c] == "cible"]
             if not fixes:
                 continue
-            autres = sum(cellules[c].valeur - connu.get(c, (0.0, False))[0] for c in fixes)
+            autres = sum(unites_des_autres(c, connu) for c in fixes)
             if autres >= seuil:
                 continue
             coefs = {
-                c: cellules[c].valeur - connu.get(c, (0.0, False))[0]
+                c: unites_des_autres(c, connu)
                 for c in parties
-                if etats[c] is None and cellules[c].valeur - connu.get(c, (0.0, False))[0] > 0
+                if etats[c] is None and unites_des_autres(c, connu) > 0
             }
             if etats.get(total, "publie") is None:
                 coefs[total] = seuil
@@ -137,15 +143,9 @@ def masquer_par_conditions(
     h.setOptionValue("mip_max_nodes", NOEUDS_MAX)
     h.setOptionValue("mip_rel_gap", ECART_RELATIF)
     cellules = table.cellules
-    poids = np.array(
-        [
-            (1.0 + math.log10(1.0 + cellules[c].cout_masquage)) * POIDS_RANG ** cellules[c].rang
-            for c in ids
-        ]
-    )
     colonnes = np.arange(n, dtype=np.int32)
     h.addVars(n, np.zeros(n), np.ones(n))
-    h.changeColsCost(n, colonnes, poids)
+    h.changeColsCost(n, colonnes, np.array([poids(cellules[c]) for c in ids]))
     h.changeColsIntegrality(n, colonnes, np.full(n, highspy.HighsVarType.kInteger))
     for coefs, borne in lignes:
         idx = np.array([index[c] for c in coefs], dtype=np.int32)

@@ -165,28 +165,13 @@ class Perturbations:
                         if not self.table.cellules[self.cellules[i]].cachee
                     ]
                     self.liberer(nouvelles)
-                    self.temoins.append(x[: 2 * n])
+                    self.temoins.append(x)
                     return nouvelles
         cible = resultat.cible
         raise ErreurProtection(
             f"impossible de protéger « {cible.id} » ({resultat.motif}) : aucune table compatible "
             "avec les relations et les bornes publiques ne l'éloigne assez de sa valeur"
         )
-
-
-def complements(
-    table: Table,
-    cellules: list[str],
-    relations,
-    resultat: Resultat,
-    perturbations: Perturbations | None = None,
-) -> list[str]:
-    """Published cells that must be hidden so that the target can move as required
-    (`Perturbations.proteger`); `perturbations`: the models of this component, to share them
-    between the targets of a round."""
-    if perturbations is None:
-        perturbations = Perturbations(table, cellules, relations)
-    return perturbations.proteger(resultat)
 
 
 def masquer_par_relations(table: Table, guides: list[Relation], seuil: float) -> int:
@@ -315,7 +300,7 @@ def _un_tour(vue: Table, resultat: Table, seuil: float, prouvees: set[str]) -> i
             restantes = [t for t, o in zip(restantes, ouvertes, strict=True) if o]
         perturbations = Perturbations(vue, cellules, relations)
         for t in restantes:
-            nouvelles = complements(vue, cellules, relations, _expose(t), perturbations)
+            nouvelles = perturbations.proteger(_expose(t))
             if not nouvelles:  # movable as required without hiding anything more
                 prouvees.add(t.id)
             _masquer(nouvelles, vue, resultat)  # at once: the next targets lean on them
@@ -340,9 +325,8 @@ def proteger_publication(
     reader's conditions as one integer program, `conditions`; the greedy pass if it finds no
     solution), then rounds where, for each reader (the outsider, then each landlord when
     `lecteurs` is given, see `lecteurs.Lecteurs`), each component's exposed targets are
-    protected. A target once
-    proven for a reader stays proven: hiding more cells only widens what an attacker must
-    consider. The components share no cell and no relation, so each one goes through its own
+    protected. A target once proven for a reader stays proven: hiding more cells only widens
+    what an attacker must consider. The components share no cell and no relation, so each one goes through its own
     rounds, in a pool of `processus` processes (see `parallele`): the same pattern whatever
     their number. The final verdict belongs to the audit (`auditer`), run separately."""
     resultat = table.copie()
@@ -368,7 +352,7 @@ def proteger_composante(
 ) -> tuple[list[str], list[str]]:
     """The rounds of `proteger_publication` on one component (a table of its own), then the
     final pass that publishes again the secondaries no reader's audit needs (`republication`):
-    the cells hidden as secondaries and the cells published again (secondaries of the greedy
+    the cells hidden as secondaries and the cells published again (secondaries of the first
     pass), both sorted."""
     noms = lecteurs.noms() if lecteurs is not None else [None]
     prouvees: dict[str | None, set[str]] = {nom: set() for nom in noms}

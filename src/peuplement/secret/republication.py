@@ -1,7 +1,7 @@
 """The final pass of the protector: publish again every secondary cell the release does not need.
 
-The rounds of `protection` hide what one program finds cheapest for many targets at once; some
-of those cells turn out not to be needed once the others are hidden. Each secondary is tried in
+The first pass and the rounds of `protection` choose complements sum by sum and target by
+target; some of those cells turn out not to be needed once the others are hidden. Each secondary is tried in
 turn, the figures a CIL reads first (highest rank, then highest cost) first: it is published,
 and the targets whose range that can change are audited again, for every reader (the outsider,
 then each landlord with its own cells known); if one of them is exposed the cell is hidden
