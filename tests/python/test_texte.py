@@ -94,6 +94,17 @@ def test_columns_by_blocks_equal_cell_conversion():
     assert colonnes[0].to_pylist()[:6] == ["1", "vrai", None, "2", "0", "faux"]
 
 
+def test_mixed_column_memo_kept_across_blocks_never_answers_a_boolean():
+    """A mixed column's memo lives from block to block: numbers of the first block, a boolean
+    equal to one of them in the second, numbers and text again in the third."""
+    lignes = [
+        [True if i == BLOC + 1 else float(i % 2) if i % 7 else " x "] for i in range(3 * BLOC)
+    ]
+    (textes,) = colonnes_texte(lignes, [0])
+    assert textes.to_pylist() == [en_texte(ligne[0]) for ligne in lignes]
+    assert textes.to_pylist()[BLOC : BLOC + 3] == ["0", "vrai", "0"]
+
+
 def test_mixed_column_tells_booleans_from_numbers():
     (textes,) = colonnes_texte([[v] for v in [1.0, True, 0.0, False, "x"]], [0])
     assert textes.to_pylist() == ["1", "vrai", "0", "faux", "x"]

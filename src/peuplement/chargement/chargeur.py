@@ -15,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import importlib.abc
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -58,6 +60,30 @@ def sans_ramasse_miettes() -> Iterator[None]:
             gc.enable()
 
 
+class _SansPandas(importlib.abc.MetaPathFinder):
+    def find_spec(self, nom: str, chemin: object = None, cible: object = None) -> None:
+        if nom == "pandas" or nom.startswith("pandas."):
+            raise ModuleNotFoundError(f"No module named {nom!r}", name=nom)
+
+
+@contextlib.contextmanager
+def sans_pandas() -> Iterator[None]:
+    """pandas is no dependency of the loader, but where it is installed (a development
+    install, a data scientist's environment) pyarrow and DuckDB import it at their first
+    conversion only to tell its types apart (0.5-0.8 s of a large file's load). During the
+    load it cannot be imported: the load runs as where pandas is not installed. Once it is
+    over, pandas imports again (pyarrow and DuckDB then use it as usual)."""
+    if "pandas" in sys.modules:
+        yield
+        return
+    bloqueur = _SansPandas()
+    sys.meta_path.insert(0, bloqueur)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(bloqueur)
+
+
 def borner_memoire(con: duckdb.DuckDBPyConnection) -> None:
     """DuckDB's memory as for the build (PEUPLEMENT_MEMOIRE, 4GB by default, where DuckDB's own
     default is 80 % of the machine): beyond it, DuckDB writes to disk."""
@@ -87,6 +113,7 @@ def charger(
     with (
         registre.operation("chargement", operateur, {"load_id": load_id}) as suivi,
         sans_ramasse_miettes(),
+        sans_pandas(),
         Anticipation() as anticipation,
     ):
         alerte = etude.verifier_convention(aujourdhui)

@@ -77,20 +77,21 @@ def colonnes_texte(lignes: Sequence[Sequence], positions: Sequence[int]) -> list
     """en_texte over the given columns of rectangular rows, as Arrow string arrays. A column of
     text cells goes to Arrow as it is and is trimmed there (Arrow's Unicode whitespace is
     Python's, code point for code point); a column once found to hold numbers or dates among
-    its text is converted block by block by `_textes_bruts`."""
+    its text is converted block by block by `_textes_bruts`, with one memo for the column."""
     morceaux: list[list[pa.Array]] = [[] for _ in positions]
-    mixtes = [False] * len(positions)
+    memos: list[_Textes | None] = [None] * len(positions)
     for debut in range(0, len(lignes), BLOC):
         colonnes = list(zip(*lignes[debut : debut + BLOC], strict=True))
         for k, j in enumerate(positions):
             valeurs = colonnes[j]
-            if not mixtes[k]:
+            memo = memos[k]
+            if memo is None:
                 try:
                     morceaux[k].append(pa.array(valeurs, pa.string()))
                     continue
                 except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers, dates... among the text
-                    mixtes[k] = True
-            morceaux[k].append(pa.array(_textes_bruts(valeurs), pa.string()))
+                    memos[k] = memo = _Textes()
+            morceaux[k].append(pa.array(_textes_bruts(valeurs, memo), pa.string()))
     sortie = []
     for k, m in enumerate(morceaux):  # each column's blocks freed once it is whole
         morceaux[k] = []
@@ -104,19 +105,28 @@ def _rogner(brut: pa.StringArray) -> pa.StringArray:
     return pc.if_else(pc.equal(net, ""), pa.scalar(None, pa.string()), net)
 
 
-def _textes_bruts(valeurs: Sequence) -> list[str | None]:
-    """A mixed column as text cells left untrimmed (colonnes_texte trims them in Arrow) and the
-    text of its other cells, each distinct value converted once. In C (a dictionary lookup per
-    cell, the cell itself when it is text) unless a boolean could be confused with a number
-    (True == 1 == 1.0 as dictionary keys)."""
+class _Textes(dict):
+    """The raw text of each distinct value of a mixed column, filled as values come: a text
+    cell is itself (colonnes_texte trims it in Arrow), any other value its en_texte. Never
+    holds a boolean (True == 1 == 1.0 as dictionary keys: `_textes_bruts` sees to it)."""
+
+    def __missing__(self, valeur: object) -> str | None:
+        texte = valeur if type(valeur) is str else en_texte(valeur)
+        self[valeur] = texte
+        return texte
+
+
+def _textes_bruts(valeurs: Sequence, memo: _Textes) -> list[str | None]:
+    """A block of a mixed column as text cells left untrimmed and the text of its other
+    cells, through the column's memo: a dictionary lookup per cell, in C, each distinct value
+    converted once. `en_textes` for a block holding a boolean (which an equal number in the
+    memo would answer) or a value that cannot be a dictionary key."""
     if bool in set(map(type, valeurs)):
         return en_textes(valeurs)
     try:
-        distinctes = set(valeurs)
+        return list(map(memo.__getitem__, valeurs))
     except TypeError:  # an unhashable cell value
         return en_textes(valeurs)
-    memo = {v: en_texte(v) for v in distinctes if type(v) is not str}
-    return list(map(memo.get, valeurs, valeurs))
 
 
 def en_textes(valeurs) -> list[str | None]:
