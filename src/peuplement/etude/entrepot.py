@@ -12,6 +12,9 @@ from .configuration import Etude
 
 SCHEMA_BRUT = "raw"
 
+# Storage format of a new clear warehouse: that of the encrypted ones (DuckDB stays 1.5.5).
+STOCKAGE = "v1.5.0"
+
 # Lineage carried by every landed row.
 COLONNES_LIGNAGE = (
     ("load_id", "varchar"),
@@ -85,6 +88,11 @@ def ouvrir(chemin: Path, cle: str | None = None) -> duckdb.DuckDBPyConnection:
                 config={
                     "autoinstall_known_extensions": False,
                     "temp_directory": str(chemin) + ".tmp",
+                    # a new file in the storage format of the encrypted warehouses (DuckDB's
+                    # default is 0.10's): its text columns compress as DICT_FSST, chosen and
+                    # written faster (200,000 rows inserted in ~1.1 s instead of ~1.4 s of
+                    # processor time). A file made before keeps its own format.
+                    "storage_compatibility_version": STOCKAGE,
                 },
             )
         except duckdb.Error as exc:
