@@ -37,6 +37,9 @@
     {{ return([('epci', 'code_epci', 'true'), ('qpv', 'code_qpv', 'code_qpv is not null')]) }}
 {%- endmacro %}
 {#- The publication plan is read from the database at compile time; the linter gets a sample. -#}
+{% macro lignes_des_variables() -%}
+    {{ return({'logement': {'epci': 4, 'commune': 4}, 'apl_oui': {'epci': 1}, 'apl_connu': {'epci': 1}}) }}
+{%- endmacro %}
 {% macro mailles_des_variables() -%}
     {{ return({'logement': ['epci', 'commune'], 'apl_oui': ['epci'], 'apl_connu': ['epci']}) }}
 {%- endmacro %}

@@ -26,9 +26,10 @@
     {{ return(plan) }}
 {%- endmacro %}
 
-{#- Les mailles où chaque variable de comptage est publiée : celles où un indicateur du plan
-    l'a pour numérateur ou dénominateur (pour un écart, ceux de ses deux parts). -#}
-{% macro mailles_des_variables() -%}
+{#- Pour chaque variable de comptage, le nombre de lignes d'indicateurs du plan qui la lisent
+    à chaque maille (numérateur ou dénominateur ; pour un écart, ceux de ses deux parts) :
+    {variable: {maille: nombre}}. -#}
+{% macro lignes_des_variables() -%}
     {%- set par_code = {} -%}
     {%- for i in catalogue_indicateurs() -%}{%- do par_code.update({i['indicateur']: i}) -%}{%- endfor -%}
     {%- set resultat = {} -%}
@@ -40,11 +41,21 @@
             {%- for s in sources -%}
                 {%- for expression in [s['numerateur'], s['denominateur']] if expression -%}
                     {%- set nom = expression | replace(' ', '') -%}
-                    {%- if nom not in resultat -%}{%- do resultat.update({nom: []}) -%}{%- endif -%}
-                    {%- if maille not in resultat[nom] -%}{%- do resultat[nom].append(maille) -%}{%- endif -%}
+                    {%- if nom not in resultat -%}{%- do resultat.update({nom: {}}) -%}{%- endif -%}
+                    {%- do resultat[nom].update({maille: resultat[nom].get(maille, 0) + 1}) -%}
                 {%- endfor -%}
             {%- endfor -%}
         {%- endfor -%}
+    {%- endfor -%}
+    {{ return(resultat) }}
+{%- endmacro %}
+
+{#- Les mailles où chaque variable de comptage est publiée : celles où un indicateur du plan
+    l'a pour numérateur ou dénominateur (pour un écart, ceux de ses deux parts). -#}
+{% macro mailles_des_variables() -%}
+    {%- set resultat = {} -%}
+    {%- for nom, par_maille in lignes_des_variables().items() -%}
+        {%- do resultat.update({nom: par_maille.keys() | list}) -%}
     {%- endfor -%}
     {{ return(resultat) }}
 {%- endmacro %}

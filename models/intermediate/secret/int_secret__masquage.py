@@ -14,4 +14,5 @@ def model(dbt, session):
         dbt.ref("int_secret__disponibilites"),
         seuil=seuil,
         secondaire=secondaire,
+        lignes=dbt.ref("int_secret__lignes"),
     )

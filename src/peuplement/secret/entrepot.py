@@ -34,8 +34,10 @@ def parametres(relation) -> tuple[float, bool]:
 
 
 def publication(
-    base, cellules, appartenances, identites, disponibilites, colonne_statut: str
+    base, cellules, appartenances, identites, disponibilites, colonne_statut: str, lignes=None
 ) -> Publication:
+    """The model of the release from the secrecy models; `lignes` (`int_secret__lignes`): the
+    indicator lines each cell carries, which weigh its hiding cost (the masking only)."""
     return construire(
         _lignes(base, COLONNES_BASE),
         _lignes(
@@ -45,16 +47,28 @@ def publication(
         _lignes(appartenances, COLONNES_APPARTENANCES),
         _lignes(identites, COLONNES_IDENTITES),
         _lignes(disponibilites.filter("not disponible"), COLONNES_DISPONIBILITES),
+        None
+        if lignes is None
+        else {(m, v): int(n) for m, v, n in _lignes(lignes, "maille, code_variable, nb_lignes")},
     )
 
 
 def masquer(
-    base, cellules, appartenances, identites, disponibilites, seuil: float, secondaire: bool
+    base,
+    cellules,
+    appartenances,
+    identites,
+    disponibilites,
+    seuil: float,
+    secondaire: bool,
+    lignes=None,
 ) -> pa.Table:
     """Final status of every published row's cell: primary rules from SQL, then secondary
     suppression over the whole release (skipped when `secondaire` is false: a deliberately
     unsafe release, which the audit must stop)."""
-    pub = publication(base, cellules, appartenances, identites, disponibilites, "statut_initial")
+    pub = publication(
+        base, cellules, appartenances, identites, disponibilites, "statut_initial", lignes
+    )
     table = pub.table
     if secondaire:
         table = proteger_publication(table, seuil, pub.guides, Lecteurs(pub))

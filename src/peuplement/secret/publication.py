@@ -67,6 +67,7 @@ def construire(
     appartenances: list[tuple],
     identites: list[tuple],
     indisponibles: list[tuple] = (),
+    lignes_plan: dict[tuple[str, str], int] | None = None,
 ) -> Publication:
     """The model of the release.
 
@@ -78,6 +79,9 @@ def construire(
     - identites: (identite, variable, coefficient)
     - indisponibles: (bailleur, variable) that the landlord does not supply: its elementary cells
       of that variable are 0, and every reader knows it (`force`)
+    - lignes_plan: (maille, variable) -> number of indicator lines of the publication plan reading
+      that variable at that maille; a published cell's hiding cost is multiplied by the lines
+      of all the rows it carries (a denominator takes every line reading it). None: 1 each.
     """
     valeurs: dict[tuple[int, str], float] = {}
     bailleur_de: dict[int, str] = {}
@@ -124,6 +128,7 @@ def construire(
     ensemble_cellule: dict[str, tuple[int, ...]] = {}
     variable_de: dict[str, str] = {}
     par_ensemble: dict[tuple[tuple[int, ...], str], str] = {}
+    lignes_de: dict[str, int] = defaultdict(int)  # the indicator lines each model cell carries
     for maille, code_zone, bailleur, variable, valeur, statut, exigence in lignes:
         etiquette = Etiquette(maille, code_zone, bailleur, variable)
         membres = ensemble_de(maille, code_zone, bailleur)
@@ -146,10 +151,14 @@ def construire(
             ensemble_cellule[ident] = membres
             variable_de[ident] = variable
         ident = par_ensemble[cle]
+        lignes_de[ident] += 1 if lignes_plan is None else lignes_plan.get((maille, variable), 1)
         _fusionner(modele[ident], statut, exigence)
         modele[ident].rang = max(modele[ident].rang, _rang(maille, bailleur))
         cellule_de[etiquette] = ident
 
+    if lignes_plan is not None:
+        for ident, nombre in lignes_de.items():
+            modele[ident].cout *= max(nombre, 1)
     variables = sorted({v for (_, v) in valeurs})
     publiques = {e.variable for e, i in cellule_de.items() if modele[i].statut == "force"}
     for c in ids_base:  # the elementary cells no published row equals: unknowns
