@@ -214,7 +214,8 @@ def _rang(maille: str, bailleur: str) -> int:
 def _cout(maille: str, bailleur: str, valeur: float) -> float:
     """Cost of hiding a published cell as a complement: small and fine cells first. Each level
     up the geography weighs ten times more, and a landlords' total twice its parts, so that the
-    solver never trades many fine cells for one figure the CIL reads first (an EPCI total)."""
+    solver never trades many fine cells for one figure the CIL reads first (an EPCI total).
+    `construire` then multiplies it by the indicator lines the cell carries (`lignes_plan`)."""
     return (
         max(float(valeur), 1.0)
         * 10.0 ** NIVEAUX.get(maille, 0)
