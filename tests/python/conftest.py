@@ -17,6 +17,45 @@ RACINE = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
+# Under pytest-xdist (`-n 2 --dist loadgroup`, pyproject.toml) a session fixture is built once
+# per worker: the tests sharing an expensive one form one group, run by one worker, so that it
+# is built once; the other tests are grouped by module (their module fixtures built once too).
+# The heaviest groups are handed out first (in this order), so that they start side by side.
+_GROUPES_PARTAGES = {
+    "entrepot_demo": {
+        "demo",
+        "entrepot_construit",
+        "audit_en_echec",
+        "cartes_demo",
+        "construction_staging",
+    },
+    "etude_exportee": {"etude_exportee"},
+}
+_EN_PREMIER = ("entrepot_demo", "etude_exportee", "test_pannes", "test_chiffrement")
+
+
+def _groupe(item: pytest.Item) -> str:
+    for nom, partagees in _GROUPES_PARTAGES.items():
+        if partagees.intersection(item.fixturenames):
+            return nom
+    return item.module.__name__
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("loadgroup", False):  # set by xdist in its workers
+        return
+    rang = {nom: i for i, nom in enumerate(_EN_PREMIER)}
+    groupes = {item: _groupe(item) for item in items}
+    for item, nom in groupes.items():
+        # what `@pytest.mark.xdist_group(nom)` does: xdist 3.8 appends "@nom" to the node id
+        # it schedules by, but writes it where pytest 9.2 no longer reads it (`item._nodeid`;
+        # the id is now the structured `item._id`), so the mark alone groups nothing
+        item._id = type(item._id).parse(f"{item.nodeid}@{nom}")
+    # stable: each group keeps the tests' own order (--no-loadscope-reorder keeps this one)
+    items.sort(key=lambda item: rang.get(groupes[item], len(rang)))
+
+
 @pytest.fixture(autouse=True)
 def _sans_base_imposee(monkeypatch):
     monkeypatch.delenv("PEUPLEMENT_DB", raising=False)

@@ -21,8 +21,9 @@ console = Console(stderr=True)
 
 
 def echec(exc: Exception) -> NoReturn:
-    """A user-facing error: French message on stderr, exit code 2, never a traceback."""
-    console.print(f"[bold red]Erreur :[/bold red] {exc}", highlight=False)
+    """A user-facing error: French message on stderr, exit code 2, never a traceback. Not
+    wrapped by the console: a path it names is never cut by a line break."""
+    console.print(f"[bold red]Erreur :[/bold red] {exc}", highlight=False, soft_wrap=True)
     sys.exit(2)
 
 

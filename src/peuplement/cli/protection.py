@@ -184,7 +184,7 @@ def _lire_ou_sortir(lire):
     try:
         return lire()
     except ErreurRegistre as exc:
-        console.print(f"[bold red]Registre altéré :[/bold red] {exc}", highlight=False)
+        console.print(f"[bold red]Registre altéré :[/bold red] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
 
 
