@@ -17,7 +17,7 @@ RACINE = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
-# Under pytest-xdist (`-n 2 --dist loadgroup`, pyproject.toml) a session fixture is built once
+# Under pytest-xdist (`-n 2 --dist loadgroup`, see the README) a session fixture is built once
 # per worker: the tests sharing an expensive one form one group, run by one worker, so that it
 # is built once; the other tests are grouped by module (their module fixtures built once too).
 # The heaviest groups are handed out first (in this order), so that they start side by side.
