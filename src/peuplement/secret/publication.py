@@ -151,14 +151,14 @@ def construire(
             ensemble_cellule[ident] = membres
             variable_de[ident] = variable
         ident = par_ensemble[cle]
-        lignes_de[ident] += 1 if lignes_plan is None else lignes_plan.get((maille, variable), 1)
+        if lignes_plan is not None:
+            lignes_de[ident] += lignes_plan.get((maille, variable), 1)
         _fusionner(modele[ident], statut, exigence)
         modele[ident].rang = max(modele[ident].rang, _rang(maille, bailleur))
         cellule_de[etiquette] = ident
 
-    if lignes_plan is not None:
-        for ident, nombre in lignes_de.items():
-            modele[ident].cout *= max(nombre, 1)
+    for ident, nombre in lignes_de.items():
+        modele[ident].cout *= nombre
     variables = sorted({v for (_, v) in valeurs})
     publiques = {e.variable for e, i in cellule_de.items() if modele[i].statut == "force"}
     for c in ids_base:  # the elementary cells no published row equals: unknowns
