@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from .matrices import Matrice, ajouter_lignes
 from .modele import Cellule, Relation, Table
 from .solveur import nouveau_solveur
 
@@ -220,7 +221,8 @@ class ModeleComposante:
     """One HiGHS model of a component: published cells fixed, hidden ones within public bounds."""
 
     def __init__(self, table: Table, cellules: list[str], relations, primal: bool = False):
-        self.index = {c: i for i, c in enumerate(cellules)}
+        matrice = Matrice(cellules, relations)
+        self.index = matrice.index
         self.h = nouveau_solveur()
         if primal:
             # solved again and again with a new objective only, the previous basis stays
@@ -240,10 +242,9 @@ class ModeleComposante:
                 bas.append(cellule.valeur)
                 haut.append(cellule.valeur)
         self.h.addVars(len(cellules), np.array(bas, dtype=float), np.array(haut, dtype=float))
-        for r in relations:
-            indices = np.array([self.index[c] for c, _ in r.termes], dtype=np.int32)
-            coefficients = np.array([k for _, k in r.termes], dtype=float)
-            self.h.addRow(0.0, 0.0, len(indices), indices, coefficients)
+        ajouter_lignes(
+            self.h, matrice.lignes, matrice.colonnes, matrice.coefficients, matrice.nb_lignes
+        )
         self.couts_actifs: list[int] = []
         # when a list: every feasible table `point_extreme` finds is kept there (the protector's
         # last pass reuses them as witnesses of later trials)

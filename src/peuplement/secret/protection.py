@@ -27,10 +27,10 @@ from .audit import (
     temoins,
 )
 from .conditions import masquer_par_conditions
+from .matrices import Matrice, deplacer, modele_deplacements
 from .modele import Relation, Table
 from .parallele import executer
 from .republication import republier
-from .solveur import nouveau_solveur
 
 SEUIL_CHANGEMENT = 1e-7
 
@@ -53,81 +53,74 @@ def _amplitudes(cellule) -> tuple[float, float]:
     )
 
 
-def _perturbations(table: Table, index: dict[str, int], relations, gel: int | None = None):
-    """A HiGHS model of the alternative tables: for each cell an upward and a downward move
-    (columns i and n + i) within its public bounds, the relations kept, a published cell's move
-    costing its hiding cost; zeros, forced cells and published cells of rank `gel` or more never
-    move."""
-    n = len(index)
-    h = nouveau_solveur()
-    haut = np.zeros(2 * n)
-    couts = np.zeros(2 * n)
-    for c, i in index.items():
-        cellule = table.cellules[c]
-        if not (cellule.cachee or (cellule.statut == "publie" and cellule.valeur > 0)):
-            continue
-        if not cellule.cachee and gel is not None and cellule.rang >= gel:
-            continue
-        haut[i], haut[n + i] = _amplitudes(cellule)
-        if not cellule.cachee:
-            couts[i] = couts[n + i] = cellule.cout_masquage
-    h.addVars(2 * n, np.zeros(2 * n), haut)
-    h.changeColsCost(2 * n, np.arange(2 * n, dtype=np.int32), couts)
-    for r in relations:
-        idx = [index[c] for c, _ in r.termes]
-        k = [coef for _, coef in r.termes]
-        h.addRow(
-            0.0,
-            0.0,
-            2 * len(idx),
-            np.array(idx + [n + i for i in idx], dtype=np.int32),
-            np.array(k + [-x for x in k], dtype=float),
-        )
-    return h
+# a cell that moves in no table (a zero, a forced cell): its rank for `Perturbations._mobiles`
+IMMOBILE = 10**9
 
 
 class Perturbations:
     """The perturbation models of one component in one reader's view, kept from target to
-    target (one per rank frozen, see `GELS`). A cell hidden meanwhile moves freely and at no
-    cost in every model already built, so later targets lean on the complements already chosen
-    instead of hiding new ones; and each table found is a witness: a later target it moves as
-    required needs no program (and no new complement)."""
+    target. A cell hidden meanwhile moves freely and at no cost in every model already built,
+    so later targets lean on the complements already chosen instead of hiding new ones; and
+    each table found is a witness: a later target it moves as required needs no program (and
+    no new complement).
 
-    def __init__(self, table: Table, cellules: list[str], relations):
+    Each cell moves up and down (columns i and n + i) within its public bounds, the relations
+    kept; a published cell's move costs its hiding cost; zeros, forced cells and published
+    cells of rank `gel` or more never move (one whole-component model per rank frozen, see
+    `GELS`), built from the relations' arrays (`matrices.Matrice`)."""
+
+    def __init__(
+        self, table: Table, cellules: list[str], relations, matrice: Matrice | None = None
+    ):
         self.table, self.cellules, self.relations = table, cellules, relations
-        self.index = {c: i for i, c in enumerate(cellules)}
-        self.n = len(cellules)
+        self.matrice = matrice if matrice is not None else Matrice(cellules, relations)
+        self.index = self.matrice.index
+        self.n = n = len(cellules)
         self.modeles: dict = {}
         self.temoins: list[np.ndarray] = []  # the moves (up, down) of each table found
+        self.haut, self.bas, self.couts = np.zeros(n), np.zeros(n), np.zeros(n)
+        self.rangs = np.full(n, IMMOBILE, dtype=np.int64)  # -1: hidden, moves at every rank
+        for i, c in enumerate(cellules):
+            cellule = table.cellules[c]
+            if cellule.cachee or (cellule.statut == "publie" and cellule.valeur > 0):
+                self.haut[i], self.bas[i] = _amplitudes(cellule)
+                if cellule.cachee:
+                    self.rangs[i] = -1
+                else:
+                    self.rangs[i], self.couts[i] = cellule.rang, cellule.cout_masquage
+
+    def _mobiles(self, gel: int | None) -> np.ndarray:
+        return self.rangs < (IMMOBILE if gel is None else gel)
 
     def modele(self, gel: int | None) -> highspy.Highs:
         if gel not in self.modeles:
-            self.modeles[gel] = _perturbations(self.table, self.index, self.relations, gel)
+            mobiles = self._mobiles(gel)
+            self.modeles[gel] = modele_deplacements(
+                self.matrice,
+                np.where(mobiles, self.haut, 0.0),
+                np.where(mobiles, self.bas, 0.0),
+                np.where(mobiles, self.couts, 0.0),
+            )
         return self.modeles[gel]
 
     def liberer(self, cellules: list[str]) -> None:
         """Cells just hidden: free to move within their public bounds, at no cost."""
         if not cellules:
             return
-        colonnes, haut = [], []
-        for c in cellules:
-            i = self.index[c]
-            colonnes += [i, self.n + i]
-            haut += _amplitudes(self.table.cellules[c])
-        colonnes = np.array(colonnes, dtype=np.int32)
+        indices = np.array([self.index[c] for c in cellules], dtype=np.int64)
+        self.rangs[indices] = -1
+        self.couts[indices] = 0.0
+        colonnes = np.concatenate([indices, self.n + indices]).astype(np.int32)
+        haut = np.concatenate([self.haut[indices], self.bas[indices]])
         for h in self.modeles.values():
             h.changeColsCost(len(colonnes), colonnes, np.zeros(len(colonnes)))
-            h.changeColsBounds(len(colonnes), colonnes, np.zeros(len(colonnes)), np.array(haut))
+            h.changeColsBounds(len(colonnes), colonnes, np.zeros(len(colonnes)), haut)
 
     def _exigence(self, resultat: Resultat):
-        """The target's move as columns and coefficients, and the ranges it must reach (one
+        """The target as (cell, coefficient) and the ranges its move must reach (one
         suffices)."""
-        n = self.n
         cible = resultat.cible
-        idx = [self.index[c] for c, _ in cible.termes]
-        k = [coef for _, coef in cible.termes]
-        colonnes = np.array(idx + [n + i for i in idx], dtype=np.int32)
-        valeurs = np.array(k + [-x for x in k], dtype=float)
+        termes = [(self.index[c], coef) for c, coef in cible.termes]
         motif = resultat.motif
         if motif == "exigence_basse":
             essais = [(-highspy.kHighsInf, cible.exigence_basse - cible.valeur)]
@@ -135,38 +128,34 @@ class Perturbations:
             essais = [(1.0, highspy.kHighsInf), (-highspy.kHighsInf, -1.0)]
         else:
             essais = [(cible.exigence_haute - cible.valeur, highspy.kHighsInf)]
-        return colonnes, valeurs, essais
+        return termes, essais
 
     def proteger(self, resultat: Resultat) -> list[str]:
         """Published cells to hide so that the target can move as required (freed in the
         models at once: the caller hides them): none when a table already found moves it
         enough; cells of rank 0 only if they suffice, then up to rank 1, then any."""
-        colonnes, valeurs, essais = self._exigence(resultat)
+        termes, essais = self._exigence(resultat)
+        n = self.n
+        colonnes = np.array([c for c, _ in termes] + [n + c for c, _ in termes], dtype=np.int64)
+        valeurs = np.array([k for _, k in termes] + [-k for _, k in termes], dtype=float)
         for x in self.temoins:
             ecart = float(valeurs @ x[colonnes])
             if any(
                 bas - SEUIL_CHANGEMENT <= ecart <= haut + SEUIL_CHANGEMENT for bas, haut in essais
             ):
                 return []
-        n = self.n
         for gel in GELS:
-            h = self.modele(gel)
-            for bas_requis, haut_requis in essais:
-                h.addRow(bas_requis, haut_requis, len(colonnes), colonnes, valeurs)
-                h.run()
-                optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-                x = np.asarray(h.getSolution().col_value) if optimal else None
-                h.deleteRows(1, np.array([h.getNumRow() - 1], dtype=np.int32))
-                if optimal:
-                    deplacees = np.flatnonzero(x[:n] + x[n : 2 * n] > SEUIL_CHANGEMENT)
-                    nouvelles = [
-                        self.cellules[i]
-                        for i in deplacees
-                        if not self.table.cellules[self.cellules[i]].cachee
-                    ]
-                    self.liberer(nouvelles)
-                    self.temoins.append(x)
-                    return nouvelles
+            x = deplacer(self.modele(gel), self.n, termes, essais)
+            if x is not None:
+                deplacees = np.flatnonzero(x[:n] + x[n : 2 * n] > SEUIL_CHANGEMENT)
+                nouvelles = [
+                    self.cellules[i]
+                    for i in deplacees
+                    if not self.table.cellules[self.cellules[i]].cachee
+                ]
+                self.liberer(nouvelles)
+                self.temoins.append(x)
+                return nouvelles
         cible = resultat.cible
         raise ErreurProtection(
             f"impossible de protéger « {cible.id} » ({resultat.motif}) : aucune table compatible "
@@ -274,12 +263,14 @@ def _expose(cible: Cible) -> Resultat:
     return Resultat(cible, cible.valeur, cible.valeur)
 
 
-def _un_tour(vue: Table, resultat: Table, seuil: float, prouvees: set[str]) -> int:
+def _un_tour(vue: Table, resultat: Table, seuil: float, prouvees: set[str], matrices: dict) -> int:
     """One round of the release protector for one reader's view: in each component, witnesses
     prove what they can; each target still open gets its own program (`Perturbations`: the
     complements already chosen in the round are free for the next targets, and the tables
     found are witnesses for them); the published cells to hide are hidden at once in
-    `resultat` (and in the view). Returns the number of targets that were still open."""
+    `resultat` (and in the view). `matrices`: each component's relations as arrays, kept from
+    round to round and reader to reader (they depend on the relations only). Returns the
+    number of targets that were still open."""
     ouvertes_total = 0
     for cellules, relations in vue.composantes():
         if not any(vue.cellules[c].cachee for c in cellules):
@@ -298,7 +289,9 @@ def _un_tour(vue: Table, resultat: Table, seuil: float, prouvees: set[str]) -> i
             _, _, ouvertes, _ = temoins(ModeleComposante(vue, cellules, relations), restantes)
             prouvees.update(t.id for t, o in zip(restantes, ouvertes, strict=True) if not o)
             restantes = [t for t, o in zip(restantes, ouvertes, strict=True) if o]
-        perturbations = Perturbations(vue, cellules, relations)
+        if id(relations) not in matrices:
+            matrices[id(relations)] = Matrice(cellules, relations)
+        perturbations = Perturbations(vue, cellules, relations, matrices[id(relations)])
         for t in restantes:
             nouvelles = perturbations.proteger(_expose(t))
             if not nouvelles:  # movable as required without hiding anything more
@@ -357,11 +350,12 @@ def proteger_composante(
     noms = lecteurs.noms() if lecteurs is not None else [None]
     prouvees: dict[str | None, set[str]] = {nom: set() for nom in noms}
     avant = {c for c, cellule in table.cellules.items() if cellule.cachee}
+    matrices: dict = {}
     for _ in range(tours_max):
         ouvertes_total = 0
         for nom in noms:
             vue = table if nom is None else lecteurs.vue(table, nom)
-            ouvertes_total += _un_tour(vue, table, seuil, prouvees[nom])
+            ouvertes_total += _un_tour(vue, table, seuil, prouvees[nom], matrices)
         if ouvertes_total == 0:
             republiees = set(republier(table, seuil, lecteurs))
             return (
