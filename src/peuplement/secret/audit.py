@@ -250,6 +250,22 @@ class ModeleComposante:
         # last pass reuses them as witnesses of later trials)
         self.tables: list[np.ndarray] | None = None
 
+    def liberer(self, table: Table, cellules: list[str]) -> None:
+        """Cells hidden since the model was built: free within their public bounds."""
+        if not cellules:
+            return
+        bas = [table.cellules[c].borne_basse for c in cellules]
+        haut = [
+            highspy.kHighsInf if math.isinf(b) else b
+            for b in (table.cellules[c].borne_haute for c in cellules)
+        ]
+        self.h.changeColsBounds(
+            len(cellules),
+            np.array([self.index[c] for c in cellules], dtype=np.int32),
+            np.array(bas, dtype=float),
+            np.array(haut, dtype=float),
+        )
+
     def _objectif(self, indices: np.ndarray, couts: np.ndarray) -> None:
         if self.couts_actifs:
             self.h.changeColsCost(
@@ -319,81 +335,113 @@ class _Cibles:
         return self.indices[garde], self.coefficients[garde]
 
 
+class Temoins:
+    """What feasible tables have shown so far of a list of targets on one model: the smallest
+    and largest value each target took (the true table is the first witness). A target whose
+    requirement a witness meets (a value reached above the threshold, or two witnesses with
+    different values) is safe."""
+
+    def __init__(self, modele: ModeleComposante, liste: list[Cible]):
+        self.modele, self.liste = modele, liste
+        self.cibles = _Cibles(liste, modele.index)
+        vraies = np.array([t.valeur for t in liste], dtype=float)
+        self.tolerance = TOLERANCE * np.maximum(1.0, np.abs(vraies))
+        self.maximum, self.minimum = vraies.copy(), vraies.copy()
+        self.relire()
+
+    def relire(self) -> None:
+        """Read the targets' requirements again (`au_plus_public` may have lowered them)."""
+        inf = np.inf
+        liste = self.liste
+        self.haute = np.array(
+            [-inf if t.exigence_haute is None else t.exigence_haute for t in liste]
+        )
+        self.basse = np.array(
+            [inf if t.exigence_basse is None else t.exigence_basse for t in liste]
+        )
+        self.mobile = np.array([t.exacte_interdite for t in liste], dtype=bool)
+
+    def _fixes(self) -> np.ndarray:
+        return self.mobile & (self.maximum - self.minimum < self.tolerance)
+
+    def a_monter(self) -> np.ndarray:
+        return (self.maximum < self.haute - TOLERANCE) | self._fixes()
+
+    def a_descendre(self) -> np.ndarray:
+        return (self.minimum > self.basse + TOLERANCE) | self._fixes()
+
+    def ouvertes(self) -> np.ndarray:
+        return self.a_monter() | self.a_descendre()
+
+    def _sens(self):
+        return (
+            (highspy.ObjSense.kMaximize, self.a_monter),
+            (highspy.ObjSense.kMinimize, self.a_descendre),
+        )
+
+    def retenir(self, x: np.ndarray) -> None:
+        valeurs = self.cibles.evaluer(x)
+        np.maximum(self.maximum, valeurs, out=self.maximum)
+        np.minimum(self.minimum, valeurs, out=self.minimum)
+
+    def pousser_sommes(self) -> None:
+        """Programs pushing the sum of all still-unproven targets up (then down), which proves
+        many at once, as long as each proves enough of them (`GAIN_MINIMAL`)."""
+        for sens, restantes in self._sens():
+            while True:
+                ouvertes = restantes()
+                if not ouvertes.any():
+                    break
+                indices, couts = self.cibles.combinaison(ouvertes)
+                x = self.modele.point_extreme(indices, couts, sens)
+                if x is None:
+                    break
+                self.retenir(x)
+                if (restantes() & ouvertes).sum() > (1 - GAIN_MINIMAL) * ouvertes.sum():
+                    break  # sums no longer pay: the rest one by one (or by the protector)
+
+    def pousser(self, i: int, sens=None) -> bool:
+        """Target `i`'s own program, in `sens` or in each direction it still needs; its table
+        is checked against every target. Whether target `i` is now proven."""
+        cible = self.liste[i]
+        for direction, restantes in self._sens():
+            if (sens is None or direction == sens) and restantes()[i]:
+                x = self.modele.point_extreme(
+                    np.array([self.modele.index[c] for c, _ in cible.termes]),
+                    np.array([k for _, k in cible.termes], dtype=float),
+                    direction,
+                )
+                if x is not None:
+                    self.retenir(x)
+        return not self.ouvertes()[i]
+
+
 def temoins(
     modele: ModeleComposante,
     liste: list[Cible],
     un_par_un: bool = False,
     echecs_max: float = math.inf,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Prove targets safe with as few linear programs as possible.
-
-    Every feasible table is a witness: a target whose requirement it meets (value reached above
-    the threshold, or two witnesses with different values) is safe. The true table is the first
-    witness; each further program pushes the sum of all still-unproven targets up (then down),
-    which proves many at once, as long as it proves enough of them. Then (`un_par_un`) each
-    target still unproven gets its own program, whose table is also checked against all the
-    others; after `echecs_max` targets found exposed that way, the rest is left unexamined.
-    Returns the smallest and largest value witnessed for each target, which targets remain
-    unproven, and which of those were examined on their own.
+    """Prove targets safe with as few linear programs as possible (`Temoins`): sums of
+    targets first; then (`un_par_un`) each target still unproven gets its own program, whose
+    table is also checked against all the others; after `echecs_max` targets found exposed
+    that way, the rest is left unexamined. Returns the smallest and largest value witnessed
+    for each target, which targets remain unproven, and which of those were examined on their
+    own.
     """
-    cibles = _Cibles(liste, modele.index)
-    vraies = np.array([t.valeur for t in liste], dtype=float)
-    inf = np.inf
-    haute = np.array([-inf if t.exigence_haute is None else t.exigence_haute for t in liste])
-    basse = np.array([inf if t.exigence_basse is None else t.exigence_basse for t in liste])
-    mobile = np.array([t.exacte_interdite for t in liste], dtype=bool)
-    tolerance = TOLERANCE * np.maximum(1.0, np.abs(vraies))
-    maximum, minimum = vraies.copy(), vraies.copy()
-
-    def a_monter():
-        return (maximum < haute - TOLERANCE) | (mobile & (maximum - minimum < tolerance))
-
-    def a_descendre():
-        return (minimum > basse + TOLERANCE) | (mobile & (maximum - minimum < tolerance))
-
-    for sens, restantes in (
-        (highspy.ObjSense.kMaximize, a_monter),
-        (highspy.ObjSense.kMinimize, a_descendre),
-    ):
-        while True:
-            ouvertes = restantes()
-            if not ouvertes.any():
-                break
-            indices, couts = cibles.combinaison(ouvertes)
-            x = modele.point_extreme(indices, couts, sens)
-            if x is None:
-                break
-            valeurs = cibles.evaluer(x)
-            np.maximum(maximum, valeurs, out=maximum)
-            np.minimum(minimum, valeurs, out=minimum)
-            if (restantes() & ouvertes).sum() > (1 - GAIN_MINIMAL) * ouvertes.sum():
-                break  # sums no longer pay: the rest one by one (or by the protector)
+    preuves = Temoins(modele, liste)
+    preuves.pousser_sommes()
     examinees = np.zeros(len(liste), dtype=bool)
     if un_par_un:
-        for sens, restantes in (
-            (highspy.ObjSense.kMaximize, a_monter),
-            (highspy.ObjSense.kMinimize, a_descendre),
-        ):
+        for sens, restantes in preuves._sens():
             for i in np.flatnonzero(restantes()):
                 if not restantes()[i]:
                     continue  # proven meanwhile by another target's table
-                if (
-                    echecs_max < math.inf
-                    and (examinees & (a_monter() | a_descendre())).sum() >= echecs_max
-                ):
+                if echecs_max < math.inf and (examinees & preuves.ouvertes()).sum() >= echecs_max:
                     break
                 examinees[i] = True
-                cible = liste[i]
-                x = modele.point_extreme(
-                    np.array([modele.index[c] for c, _ in cible.termes]),
-                    np.array([k for _, k in cible.termes], dtype=float),
-                    sens,
-                )
-                if x is not None:
-                    valeurs = cibles.evaluer(x)
-                    np.maximum(maximum, valeurs, out=maximum)
-                    np.minimum(minimum, valeurs, out=minimum)
-    return minimum, maximum, a_monter() | a_descendre(), examinees
+                preuves.pousser(i, sens)
+    return preuves.minimum, preuves.maximum, preuves.ouvertes(), examinees
 
 
 def au_plus_public(table: Table, cellules: list[str], relations, liste: list[Cible]) -> None:

@@ -19,12 +19,12 @@ from .audit import (
     Cible,
     ModeleComposante,
     Resultat,
+    Temoins,
     au_plus_public,
     auditer,
     blocs,
     cibles,
     echecs,
-    temoins,
 )
 from .conditions import masquer_par_conditions
 from .matrices import Matrice, deplacer, modele_deplacements
@@ -130,10 +130,8 @@ class Perturbations:
             essais = [(cible.exigence_haute - cible.valeur, highspy.kHighsInf)]
         return termes, essais
 
-    def proteger(self, resultat: Resultat) -> list[str]:
-        """Published cells to hide so that the target can move as required (freed in the
-        models at once: the caller hides them): none when a table already found moves it
-        enough; cells of rank 0 only if they suffice, then up to rank 1, then any."""
+    def couverte(self, resultat: Resultat) -> bool:
+        """Whether a table already found moves the target as required."""
         termes, essais = self._exigence(resultat)
         n = self.n
         colonnes = np.array([c for c, _ in termes] + [n + c for c, _ in termes], dtype=np.int64)
@@ -143,7 +141,17 @@ class Perturbations:
             if any(
                 bas - SEUIL_CHANGEMENT <= ecart <= haut + SEUIL_CHANGEMENT for bas, haut in essais
             ):
-                return []
+                return True
+        return False
+
+    def proteger(self, resultat: Resultat) -> list[str]:
+        """Published cells to hide so that the target can move as required (freed in the
+        models at once: the caller hides them): none when a table already found moves it
+        enough; cells of rank 0 only if they suffice, then up to rank 1, then any."""
+        if self.couverte(resultat):
+            return []
+        termes, essais = self._exigence(resultat)
+        n = self.n
         for gel in GELS:
             x = deplacer(self.modele(gel), self.n, termes, essais)
             if x is not None:
@@ -264,13 +272,16 @@ def _expose(cible: Cible) -> Resultat:
 
 
 def _un_tour(vue: Table, resultat: Table, seuil: float, prouvees: set[str], matrices: dict) -> int:
-    """One round of the release protector for one reader's view: in each component, witnesses
-    prove what they can; each target still open gets its own program (`Perturbations`: the
-    complements already chosen in the round are free for the next targets, and the tables
-    found are witnesses for them); the published cells to hide are hidden at once in
-    `resultat` (and in the view). `matrices`: each component's relations as arrays, kept from
-    round to round and reader to reader (they depend on the relations only). Returns the
-    number of targets that were still open."""
+    """One round of the release protector for one reader's view, in each component:
+    witnesses pushing sums of targets prove what they can (`audit.Temoins`); then each target
+    still open is first checked against the tables found so far, then gets a program of the
+    attacker's model (is it safe already? most are, and that program is cheaper than the next
+    one), then, if still open, the program of the cheapest alternative table
+    (`Perturbations`: the complements already chosen in the round are free for the next
+    targets, and the tables found are witnesses for them). The published cells to hide are
+    hidden at once in `resultat` (and in the view, and freed in both models). `matrices`:
+    each component's relations as arrays, kept from round to round and reader to reader
+    (they depend on the relations only). Returns the number of targets that were still open."""
     ouvertes_total = 0
     for cellules, relations in vue.composantes():
         if not any(vue.cellules[c].cachee for c in cellules):
@@ -278,25 +289,35 @@ def _un_tour(vue: Table, resultat: Table, seuil: float, prouvees: set[str], matr
         liste = [t for t in cibles(vue, cellules, relations, seuil) if t.id not in prouvees]
         if not liste:
             continue
-        _, _, ouvertes, _ = temoins(ModeleComposante(vue, cellules, relations), liste)
+        modele = ModeleComposante(vue, cellules, relations, primal=True)
+        preuves = Temoins(modele, liste)
+        preuves.pousser_sommes()
+        if vue.initie and preuves.ouvertes().any():
+            # lower what its own cells make public, then witnesses again
+            au_plus_public(
+                vue, cellules, relations, [liste[i] for i in np.flatnonzero(preuves.ouvertes())]
+            )
+            preuves.relire()
+            preuves.pousser_sommes()
+        ouvertes = preuves.ouvertes()
         prouvees.update(t.id for t, o in zip(liste, ouvertes, strict=True) if not o)
-        restantes = [t for t, o in zip(liste, ouvertes, strict=True) if o]
-        if not restantes:
+        ouvertes_total += int(ouvertes.sum())
+        if not ouvertes.any():
             continue
-        ouvertes_total += len(restantes)
-        if vue.initie:  # lower what its own cells make public, then witnesses again
-            au_plus_public(vue, cellules, relations, restantes)
-            _, _, ouvertes, _ = temoins(ModeleComposante(vue, cellules, relations), restantes)
-            prouvees.update(t.id for t, o in zip(restantes, ouvertes, strict=True) if not o)
-            restantes = [t for t, o in zip(restantes, ouvertes, strict=True) if o]
         if id(relations) not in matrices:
             matrices[id(relations)] = Matrice(cellules, relations)
         perturbations = Perturbations(vue, cellules, relations, matrices[id(relations)])
-        for t in restantes:
-            nouvelles = perturbations.proteger(_expose(t))
+        for i in np.flatnonzero(ouvertes):
+            t = liste[i]
+            expose = _expose(t)
+            if not preuves.ouvertes()[i] or perturbations.couverte(expose) or preuves.pousser(i):
+                prouvees.add(t.id)
+                continue
+            nouvelles = perturbations.proteger(expose)
             if not nouvelles:  # movable as required without hiding anything more
                 prouvees.add(t.id)
             _masquer(nouvelles, vue, resultat)  # at once: the next targets lean on them
+            modele.liberer(vue, nouvelles)
     return ouvertes_total
 
 
