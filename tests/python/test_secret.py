@@ -250,3 +250,28 @@ def test_an_unknown_relation_nature_is_refused_in_french(tmp_path):
     assert sortie.returncode == 2
     assert "relations.csv, ligne 2 : nature « zone » inconnue" in texte
     assert "attendues : population ou somme" in texte and "Traceback" not in texte
+
+
+def test_a_large_table_goes_to_the_warehouse_method_by_default(tmp_path):
+    """`--methode auto` (the default): past CELLULES_CIBLEE cells, the per-target method would
+    take minutes (a 900-commune table: not finished after 300 s); the warehouse's method is
+    chosen, and its pattern passes the exact audit."""
+    import random
+
+    from peuplement.cli.secret import CELLULES_CIBLEE
+
+    hasard = random.Random(7)
+    lignes = [f"z{i:03d}" for i in range(300)]
+    colonnes = ["a", "b", "c", "d"]
+    interieur = {
+        f"{r}|{c}": hasard.choice([2, 5, 9, 14, 30, 60, 120]) for r in lignes for c in colonnes
+    }
+    caches = {k for k, v in interieur.items() if 0 < v < 11}
+    ecrire_table_2d({"rows": lignes, "cols": colonnes, "inner": interieur}, tmp_path, caches)
+    assert len(interieur) + len(lignes) + len(colonnes) + 1 > CELLULES_CIBLEE
+    sortie = _secret("proteger", tmp_path, tmp_path / "protege.csv")
+    assert sortie.returncode == 0, sortie.stderr
+    assert "méthode publication" in sortie.stdout and "audit : réussi" in sortie.stdout
+    protegee = lire_table(tmp_path / "protege.csv", tmp_path / "relations.csv")
+    assert sum(c.statut == "secondaire" for c in protegee.cellules.values()) > 0
+    assert not echecs(auditer(protegee, 11))  # exact ranges, two programs per target
