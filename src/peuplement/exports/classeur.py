@@ -329,9 +329,7 @@ def _parts_publiees(ws, formats: _Formats, pub: Publication, bailleur: str, r: i
     noms = {"epci": "EPCI", "epci_qpv": "EPCI dans et hors QPV", **MAILLES_LIGNES}
     k = r + 2
     for maille, nom in noms.items():
-        statuts = [
-            c[0] for (m, _, b, _), c in pub.cellules.items() if m == maille and b == bailleur
-        ]
+        statuts = pub.statuts(maille, bailleur)
         if not statuts:
             continue
         ws.write_string(k, 0, nom, formats.libelle)
@@ -365,7 +363,7 @@ def _colonnes_reference(pub: Publication, bailleur: str) -> list[tuple[str, str,
     colonnes = []
     for maille, suffixe in REFERENCE:
         zone = pub.code_epci + suffixe
-        if any(k[:3] == (maille, zone, bailleur) for k in pub.cellules):
+        if zone in pub.codes_zones(maille, bailleur):
             colonnes.append((maille, zone, titres[suffixe]))
     return colonnes
 
@@ -398,7 +396,7 @@ def _chiffres_cles(wb, formats: _Formats, pub: Publication, bailleur: str, theme
 
 
 def _zones(pub: Publication, bailleur: str, maille: str) -> list[str]:
-    codes = {z for (m, z, b, _) in pub.cellules if m == maille and b == bailleur}
+    codes = pub.codes_zones(maille, bailleur)
     communes = _libelles_communes(pub)
 
     def cle(code):

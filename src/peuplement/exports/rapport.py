@@ -53,12 +53,14 @@ NOMS_MAILLES = {
     "quartier": "Quartiers",
     "residence": "Résidences",
 }
+
+
 def _valeur(pub: Publication, maille: str, zone: str, indicateur: Indicateur) -> str:
     return valeur_texte(indicateur, pub.cellules.get((maille, zone, ENSEMBLE, indicateur.code)))
 
 
 def _zones(pub: Publication, maille: str) -> list[str]:
-    codes = {z for (m, z, b, _) in pub.cellules if m == maille and b == ENSEMBLE}
+    codes = pub.codes_zones(maille, ENSEMBLE)
     return sorted(codes, key=lambda c: (pub.zones[(maille, c)].libelle or c, c))
 
 
@@ -116,9 +118,7 @@ def _secret(pub: Publication) -> list[dict]:
     """Per maille, for all landlords together: zones, figures published, `s`, `nd`."""
     lignes = []
     for maille, nom in NOMS_MAILLES.items():
-        statuts = [
-            c[0] for (m, _, b, _), c in pub.cellules.items() if m == maille and b == ENSEMBLE
-        ]
+        statuts = pub.statuts(maille, ENSEMBLE)
         if not statuts:
             continue
         publies = statuts.count("publie")
