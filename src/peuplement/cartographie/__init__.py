@@ -18,7 +18,8 @@ API for another deliverable (report, workbook):
                                                     # chemin (PNG), chemins {"png", "svg"})
 
 May import: `peuplement.erreurs`, `peuplement.exports.donnees` and `.classeur` (the release and
-its mention), `peuplement.protection.registre`. Never the warehouse or the secrecy engine.
+its mention), `peuplement.protection.registre`, `peuplement.parallele` (the maps drawn in a pool
+of processes). Never the warehouse or the secrecy engine.
 """
 
 from __future__ import annotations

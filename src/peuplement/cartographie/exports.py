@@ -19,7 +19,7 @@ from .classes import CARTES_RESTITUTION, MAILLES_RESTITUTION
 from .fonds import Fonds, charger_fonds
 from .interactive import ecrire_carte_interactive, nom_carte_interactive
 from .paquet import ecrire_paquet, nom_geopackage
-from .statique import Carte, dessiner_cartes
+from .statique import Carte, Lot, dessiner_lots
 
 DOSSIER = "cartes"
 LISEZMOI = f"{DOSSIER}/LISEZMOI.txt"
@@ -82,7 +82,24 @@ def preparer_cartes(
     if fonds.absence:
         return Preparation(fonds, [], {LISEZMOI: _texte(f"Cartes : {fonds.absence}.\n")})
     temporaire = tempfile.TemporaryDirectory(prefix=".cartes-", dir=dossier_exports)
-    cartes = dessiner_cartes(pub, fonds, Path(temporaire.name))
+    # the CIL's maps and each landlord's, drawn together in one pool of processes
+    restitution = pub.restitution()
+    bailleurs = sorted({b for (_, _, b, _) in pub.restitutions})
+    cartes, *des_bailleurs = dessiner_lots(
+        fonds,
+        [Lot(pub, Path(temporaire.name))]
+        + [
+            Lot(
+                restitution,
+                Path(temporaire.name) / b,
+                CARTES_RESTITUTION,
+                MAILLES_RESTITUTION,
+                formats=("png",),
+                bailleur=b,
+            )
+            for b in bailleurs
+        ],
+    )
     ecrivains: dict[str, Callable[[Path], None]] = {
         f"{DOSSIER}/{chemin.name}": _copie(chemin)
         for carte in cartes
@@ -102,19 +119,7 @@ def preparer_cartes(
     ecrivains[LISEZMOI] = _texte("\n".join(lignes) + "\n")
     ecrivains[html] = lambda chemin: ecrire_carte_interactive(chemin, pub, fonds)
     ecrivains[gpkg] = lambda chemin: ecrire_paquet(chemin, pub, fonds)
-    restitution = pub.restitution()
-    restitutions = {
-        b: dessiner_cartes(
-            restitution,
-            fonds,
-            Path(temporaire.name) / b,
-            CARTES_RESTITUTION,
-            MAILLES_RESTITUTION,
-            formats=("png",),
-            bailleur=b,
-        )
-        for b in sorted({b for (_, _, b, _) in pub.restitutions})
-    }
+    restitutions = dict(zip(bailleurs, des_bailleurs, strict=True))
     return Preparation(fonds, cartes, ecrivains, temporaire, restitutions)
 
 

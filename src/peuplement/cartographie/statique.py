@@ -67,6 +67,88 @@ class Carte:
     bailleur: str = ENSEMBLE  # whose figures: the CIL release's, or a landlord's restitution
 
 
+@dataclass
+class Lot:
+    """The maps of one workbook: whose figures (`pub`, `bailleur`: a landlord's own, from its
+    restitution), which indicators and mailles, in which formats, into which folder. A map
+    where secrecy leaves no published value is not drawn unless `vides`."""
+
+    pub: Publication
+    dossier: Path
+    indicateurs: tuple[str, ...] = CARTES_CLES
+    mailles: tuple[str, ...] | None = None
+    formats: tuple[str, ...] = FORMATS
+    vides: bool = False
+    bailleur: str = ENSEMBLE
+
+
+def _a_dessiner(lot: Lot, fonds: Fonds) -> list[tuple[str, str]]:
+    """(maille, indicator) of each map of the lot, in order: mailles with contours, indicators
+    of the catalogue, maps with a published value (unless `vides`)."""
+    catalogue = {i.code for i in lot.pub.indicateurs}
+    resultat = []
+    for maille, _ in MAILLES_CARTES:
+        if (lot.mailles is not None and maille not in lot.mailles) or not fonds.contours.get(
+            maille
+        ):
+            continue
+        for code in lot.indicateurs:
+            if code not in catalogue:
+                continue
+            lues = valeurs(lot.pub, maille, code, fonds.contours[maille], lot.bailleur)
+            if lot.vides or any(isinstance(v, float) for v in lues.values()):
+                resultat.append((maille, code))
+    return resultat
+
+
+def _dessiner(lots: list[Lot], fonds: Fonds, commandes: list[tuple[int, str, str]]):
+    """Draw and save the maps (lot index, maille, indicator): one task of the pool."""
+    cartes = []
+    for i, maille, code in commandes:
+        lot = lots[i]
+        indicateur = next(x for x in lot.pub.indicateurs if x.code == code)
+        figure = dessiner(lot.pub, fonds, maille, indicateur, lot.bailleur)
+        chemins = {}
+        for format_ in lot.formats:
+            chemin = Path(lot.dossier) / f"carte_{maille}_{code}.{format_}"
+            figure.savefig(chemin, dpi=RESOLUTION, metadata=_metadonnees(format_))
+            chemins[format_] = chemin
+        plt.close(figure)
+        cartes.append(
+            Carte(
+                maille,
+                code,
+                titre_carte(indicateur, maille),
+                chemins[lot.formats[0]],
+                chemins,
+                lot.bailleur,
+            )
+        )
+    return cartes
+
+
+def dessiner_lots(fonds: Fonds, lots: list[Lot], processus: int | None = None) -> list[list[Carte]]:
+    """The maps of every lot (`carte_<maille>_<indicateur>.<format>` in its folder), what was
+    drawn lot by lot, maille by maille. Each map is independent: they are shared out among a
+    pool of processes (`peuplement.parallele`: `PEUPLEMENT_SECRET_PROCESSUS`, by default the
+    machine's cores), every map drawn exactly as alone (the same bytes whatever the number of
+    processes)."""
+    from ..parallele import executer, nombre_processus
+
+    commandes = [(i, m, c) for i, lot in enumerate(lots) for m, c in _a_dessiner(lot, fonds)]
+    for lot in lots:
+        Path(lot.dossier).mkdir(parents=True, exist_ok=True)
+    n = max(1, min(nombre_processus(processus), len(commandes)))
+    groupes = [commandes[k::n] for k in range(n)]
+    faites = {}
+    taches = [(lots, fonds, groupe) for groupe in groupes]
+    for groupe, cartes in zip(
+        groupes, executer(_dessiner, taches, [len(g) for g in groupes], processus), strict=True
+    ):
+        faites.update(zip(groupe, cartes, strict=True))
+    return [[faites[c] for c in commandes if c[0] == i] for i in range(len(lots))]
+
+
 def dessiner_cartes(
     pub: Publication,
     fonds: Fonds,
@@ -78,41 +160,10 @@ def dessiner_cartes(
     bailleur: str = ENSEMBLE,
 ) -> list[Carte]:
     """Draw each (maille, indicator) that has contours into `dossier`
-    (`carte_<maille>_<indicateur>.<format>`); returns what was drawn, maille by maille.
-    A map where secrecy leaves no published value is not drawn unless `vides`. `bailleur`: a
-    landlord's own figures, from its restitution (`pub.restitution()`)."""
-    dossier = Path(dossier)
-    dossier.mkdir(parents=True, exist_ok=True)
-    catalogue = {i.code: i for i in pub.indicateurs}
-    cartes = []
-    for maille, _ in MAILLES_CARTES:
-        if (mailles is not None and maille not in mailles) or not fonds.contours.get(maille):
-            continue
-        for code in indicateurs:
-            if code not in catalogue:
-                continue
-            indicateur = catalogue[code]
-            lues = valeurs(pub, maille, code, fonds.contours[maille], bailleur)
-            if not vides and not any(isinstance(v, float) for v in lues.values()):
-                continue
-            figure = dessiner(pub, fonds, maille, indicateur, bailleur)
-            chemins = {}
-            for format_ in formats:
-                chemin = dossier / f"carte_{maille}_{code}.{format_}"
-                figure.savefig(chemin, dpi=RESOLUTION, metadata=_metadonnees(format_))
-                chemins[format_] = chemin
-            plt.close(figure)
-            cartes.append(
-                Carte(
-                    maille,
-                    code,
-                    titre_carte(indicateur, maille),
-                    chemins[formats[0]],
-                    chemins,
-                    bailleur,
-                )
-            )
-    return cartes
+    (`carte_<maille>_<indicateur>.<format>`); returns what was drawn, maille by maille (one
+    `Lot`, see `dessiner_lots`)."""
+    lot = Lot(pub, Path(dossier), indicateurs, mailles, formats, vides, bailleur)
+    return dessiner_lots(fonds, [lot])[0]
 
 
 def _metadonnees(format_: str) -> dict:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from ..parallele import executer
 from .audit import Resultat, auditer
 from .lecteurs import Lecteurs
 from .modele import Table
-from .parallele import executer
 from .protection import proteger_publication
 from .publication import Etiquette, Publication, construire
 

@@ -15,6 +15,7 @@ import highspy
 import numpy as np
 
 from ..erreurs import ErreurPeuplement
+from ..parallele import executer
 from .audit import (
     Cible,
     ModeleComposante,
@@ -29,7 +30,6 @@ from .audit import (
 from .conditions import masquer_par_conditions
 from .matrices import Matrice, deplacer, modele_deplacements
 from .modele import Relation, Table
-from .parallele import executer
 from .republication import republier
 
 SEUIL_CHANGEMENT = 1e-7

@@ -1,8 +1,9 @@
-"""Independent pieces of work (the components of a release) run in a pool of processes.
+"""Independent pieces of work (the components of a release's secrecy, the maps of an export)
+run in a pool of processes. May import nothing of the package.
 
 The result never depends on the number of processes: each task is a pure function of its
 arguments, tasks are handed out largest first and their results returned in the order of the
-tasks. `PEUPLEMENT_SECRET_PROCESSUS` sets the number of processes (default: the machine's
+tasks. `PEUPLEMENT_SECRET_PROCESSUS` (its first user's name) sets the number of processes (default: the machine's
 cores; 1 runs everything in the calling process, without a pool).
 """
 
