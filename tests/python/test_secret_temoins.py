@@ -51,3 +51,19 @@ def test_the_protector_hides_one_complement_and_the_audit_passes():
     secondaires = [c for c, x in protegee.cellules.items() if x.statut == "secondaire"]
     assert len(secondaires) == 1
     assert not echecs(auditer(protegee, 11))
+
+
+def test_a_cell_pinned_by_its_public_bounds_is_no_target_to_move():
+    """A primary 0 whose public bound is 0 (a résidence without occupied dwellings: 0
+    households) is known exactly by everyone: the protector must not fail on it (a 100,000-
+    dwelling demo stopped there: « impossible de protéger … (exact) »), and the audit accepts
+    it, while the small figure beside it is still protected."""
+    table = _table()
+    table.cellules["z"] = Cellule("z", 0.0, "primaire", 0.0, 0.0)
+    table.relations[0].termes.append(("z", -1.0))
+    assert {r.motif for r in auditer(table, 11)} - {None}  # a = T - b - c still exposed
+    protegee = proteger(table, 11)
+    assert not echecs(auditer(protegee, 11))
+    assert protegee.cellules["b"].statut == "secondaire" or protegee.cellules["c"].statut == (
+        "secondaire"
+    )

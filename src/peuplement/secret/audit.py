@@ -72,7 +72,19 @@ def cibles(table: Table, cellules: list[str], relations, seuil: float) -> list[C
             haute = max(haute or -math.inf, cellule.propre + seuil)
         if haute is not None:  # nothing can be shown above what is public
             haute = min(haute, cellule.borne_haute)
-        resultat.append(Cible(c, [(c, 1.0)], cellule.valeur, cellule.exigence_basse, haute))
+        # a cell its public bounds pin (a zone without occupied dwellings: 0 households) is
+        # known exactly by everyone: its exact value is no disclosure
+        epinglee = cellule.borne_haute - cellule.borne_basse < TOLERANCE
+        resultat.append(
+            Cible(
+                c,
+                [(c, 1.0)],
+                cellule.valeur,
+                cellule.exigence_basse,
+                haute,
+                exacte_interdite=not epinglee,
+            )
+        )
     if seuil <= 0:
         return resultat
     paires = [
