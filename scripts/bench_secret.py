@@ -255,7 +255,8 @@ NON_CANDIDATS = "('primaire', 'masque_nd', 'non_disponible', 'absent')"
 
 def _parts_publiees(con) -> list[tuple]:
     """Per maille and for ensemble / landlords: among indicator rows whose counts are not
-    primary (nor unavailable), the share published; same for the counting cells."""
+    primary (nor unavailable) nor all public (dwellings, occupancy: `fct_secret_synthese`'s
+    count), the share published; same for the counting cells."""
     lignes = con.execute(
         f"""
         with catalogue as (
@@ -279,6 +280,9 @@ def _parts_publiees(con) -> list[tuple]:
             where f.millesime = (select max(millesime) from fct_indicateurs)
                 and n.statut_initial not in {NON_CANDIDATS}
                 and coalesce(d.statut_initial, 'publie') not in {NON_CANDIDATS}
+                -- public lines (dwellings, occupancy) are never hidden: counting them would
+                -- flatter the share, as `fct_secret_synthese` says
+                and not (n.statut_initial = 'force' and coalesce(d.statut_initial, 'force') = 'force')
         ),
         cellules as (
             select s.maille, s.bailleur = 'ensemble' as ensemble, s.statut, i.statut_initial
@@ -292,9 +296,12 @@ def _parts_publiees(con) -> list[tuple]:
         from lignes as l
         inner join (
             select maille, ensemble,
-                count(*) filter (where statut_initial not in {NON_CANDIDATS}) as candidates_c,
                 count(*) filter (
-                    where statut_initial not in {NON_CANDIDATS} and statut in {PUBLIES}
+                    where statut_initial not in {NON_CANDIDATS} and statut_initial <> 'force'
+                ) as candidates_c,
+                count(*) filter (
+                    where statut_initial not in {NON_CANDIDATS} and statut_initial <> 'force'
+                    and statut in {PUBLIES}
                 ) as publiees_c,
                 count(*) filter (where statut = 'primaire') as primaires,
                 count(*) filter (where statut = 'secondaire') as secondaires
