@@ -22,11 +22,15 @@
     ({{ repondants }} < {{ var('secret_taux_reponse_minimal') }} * {{ occupes }})
 {%- endmacro %}
 
-{#- Bailleur dominant : dans une cellule « ensemble », tous les bailleurs présents sauf le plus
-    gros détiennent de 1 à 10 unités ; celui-ci, qui connaît ses propres locataires, retrouverait
-    les leurs par différence. `effectifs_bailleurs` : liste des effectifs des bailleurs. -#}
-{% macro secret_bailleur_dominant(nb_bailleurs_presents, second_effectif) -%}
-    ({{ nb_bailleurs_presents }} >= 2 and {{ second_effectif }} < {{ var('secret_seuil') }})
+{#- Bailleur dominant : dans une cellule « ensemble », les bailleurs présents autres que le plus
+    gros détiennent ensemble moins de 11 unités ; celui-ci, qui connaît ses propres locataires,
+    retrouverait par différence un effectif sous le seuil (leur somme). S'ils en détiennent
+    ensemble 11 ou plus, il n'apprend qu'un effectif d'au moins 11 unités : la cellule n'est pas
+    sensible par cette règle (ce que chaque bailleur peut en déduire avec les autres chiffres
+    publiés, l'audit de chaque lecteur le vérifie). `autres_effectif` : la somme des effectifs
+    des bailleurs présents, moins celui du plus gros. -#}
+{% macro secret_bailleur_dominant(nb_bailleurs_presents, autres_effectif) -%}
+    ({{ nb_bailleurs_presents }} >= 2 and {{ autres_effectif }} < {{ var('secret_seuil') }})
 {%- endmacro %}
 
 {#- Les variables connues de tous : `secret_variables_publiques` (les logements, publics dans le

@@ -42,7 +42,8 @@ bailleurs as (
         code_zone,
         indicateur,
         count(*) filter (where numerateur > 0) as presents,
-        list_sort(list(numerateur) filter (where numerateur > 0), 'DESC')[2] as second_effectif
+        coalesce(sum(numerateur) filter (where numerateur > 0), 0)
+        - coalesce(max(numerateur) filter (where numerateur > 0), 0) as autres_effectif
     from vraies
     where bailleur <> 'ensemble'
     group by millesime, maille, code_zone, indicateur
@@ -72,7 +73,7 @@ controles as (
                 then 'part proche de 100 % (complément sous le seuil)'
             when
                 publiees.bailleur = 'ensemble'
-                and coalesce({{ secret_bailleur_dominant('bailleurs.presents', 'bailleurs.second_effectif') }}, false)
+                and coalesce({{ secret_bailleur_dominant('bailleurs.presents', 'bailleurs.autres_effectif') }}, false)
                 then 'bailleur dominant'
         end as regle
     from publiees

@@ -56,6 +56,51 @@ def test_the_demo_release_audits_clean_and_hides_what_it_must(entrepot_construit
     assert mailles == {"epci", "epci_qpv", "commune", "commune_qpv", "qpv", "iris", "quartier", "residence"}
 
 
+def test_the_dominant_landlord_rule_bears_on_the_others_units_together(entrepot_construit):
+    """An `ensemble` cell is primary by the dominant-landlord rule when the landlords other
+    than the biggest hold, together, 1 to 10 units (the biggest would recover their sum by
+    difference); others holding 11 or more together (5 + 6) teach it a count of at least 11:
+    not sensitive by this rule. Recomputed here from the elementary cells."""
+    con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
+    (flagged_with_11_others, unflagged_small_others, second_small_others_large) = con.execute(
+        """
+        with parts as (
+            select a.maille, a.code_zone, b.bailleur, b.code_variable, sum(b.valeur) as valeur
+            from intermediate.int_secret__appartenances as a
+            inner join intermediate.int_secret__cellules_base as b using (id_cellule)
+            group by all
+            having sum(b.valeur) > 0
+        ),
+        dominance as (
+            select maille, code_zone, code_variable, count(*) as presents,
+                sum(valeur) - max(valeur) as autres,
+                list_sort(list(valeur), 'DESC')[2] as second
+            from parts group by all
+        ),
+        ensemble as (
+            select c.*, d.presents, d.autres, d.second
+            from intermediate.int_secret__cellules as c
+            inner join dominance as d using (maille, code_zone, code_variable)
+            where c.bailleur = 'ensemble' and d.presents >= 2
+        )
+        select
+            count(*) filter (where motif_primaire = 'bailleur_dominant' and autres >= 11),
+            count(*) filter (
+                where autres < 11 and coalesce(motif_primaire, 'aucun')
+                not in ('bailleur_dominant', 'publique', 'non_disponible', 'reponse_insuffisante',
+                    'zone_trop_petite', 'effectif_faible', 'complement_faible')
+            ),
+            count(*) filter (where second < 11 and autres >= 11)
+        from ensemble
+        """
+    ).fetchone()
+    # the demo has such cells (several small landlords), and none is primary by this rule
+    assert second_small_others_large > 0
+    assert flagged_with_11_others == 0
+    # every cell whose others hold 1 to 10 units together is primary (by this rule or another)
+    assert unflagged_small_others == 0
+
+
 def test_an_unsafe_release_fails_the_build_and_skips_the_marts(audit_en_echec):
     """Primary suppression only (no secondaries): the audit must find cells recovered by
     subtraction, fail its test, and dbt must skip fct_indicateurs and everything after it

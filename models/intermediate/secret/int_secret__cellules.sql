@@ -83,7 +83,7 @@ dominance as (
         code_variable,
         count(*) as nb_bailleurs_presents,
         max(case when rang = 1 then valeur end) as premier_effectif,
-        max(case when rang = 2 then valeur end) as second_effectif
+        sum(valeur) - max(case when rang = 1 then valeur end) as autres_effectif
     from bailleurs_classes
     group by millesime, maille, code_zone, code_variable
 ),
@@ -104,7 +104,7 @@ regles as (
             as complement_faible,
         longues.bailleur = 'ensemble'
         and coalesce(
-            {{ secret_bailleur_dominant('dominance.nb_bailleurs_presents', 'dominance.second_effectif') }},
+            {{ secret_bailleur_dominant('dominance.nb_bailleurs_presents', 'dominance.autres_effectif') }},
             false
         ) as bailleur_dominant,
         dominance.premier_effectif
