@@ -71,15 +71,19 @@ class Publication:
         `fct_restitutions` (primary rules only) in place of the CIL release's."""
         return replace(self, cellules=self.restitutions)
 
-    @cached_property
+    @property
     def par_ligne(self) -> dict[tuple[str, str], list[tuple[str, str, tuple]]]:
         """(maille, landlord) -> its rows as (zone, indicator, cell), in `cellules` order: the
         workbook and the report read them maille by maille (a scan of every row each time
-        was a quarter of the 20,000-dwelling demo's export)."""
-        resultat: dict[tuple[str, str], list[tuple[str, str, tuple]]] = {}
-        for (maille, zone, bailleur, indicateur), cellule in self.cellules.items():
-            resultat.setdefault((maille, bailleur), []).append((zone, indicateur, cellule))
-        return resultat
+        was a quarter of the 20,000-dwelling demo's export). Computed once per `cellules`
+        (a copy given other cells gets its own)."""
+        cache = self.__dict__.get("_par_ligne")
+        if cache is None or cache[0] is not self.cellules:
+            resultat: dict[tuple[str, str], list[tuple[str, str, tuple]]] = {}
+            for (maille, zone, bailleur, indicateur), cellule in self.cellules.items():
+                resultat.setdefault((maille, bailleur), []).append((zone, indicateur, cellule))
+            cache = self.__dict__["_par_ligne"] = (self.cellules, resultat)
+        return cache[1]
 
     def statuts(self, maille: str, bailleur: str) -> list[str]:
         """The marks of the rows of one maille for one landlord (or `ensemble`)."""
