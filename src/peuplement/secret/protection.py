@@ -72,7 +72,7 @@ class Perturbations:
     def __init__(
         self, table: Table, cellules: list[str], relations, matrice: Matrice | None = None
     ):
-        self.table, self.cellules, self.relations = table, cellules, relations
+        self.table, self.cellules = table, cellules
         self.matrice = matrice if matrice is not None else Matrice(cellules, relations)
         self.index = self.matrice.index
         self.n = n = len(cellules)
