@@ -3,8 +3,9 @@ run in a pool of processes. May import nothing of the package.
 
 The result never depends on the number of processes: each task is a pure function of its
 arguments, tasks are handed out largest first and their results returned in the order of the
-tasks. `PEUPLEMENT_SECRET_PROCESSUS` (its first user's name) sets the number of processes (default: the machine's
-cores; 1 runs everything in the calling process, without a pool).
+tasks. `PEUPLEMENT_SECRET_PROCESSUS` (named after its first user) sets the number of
+processes (default: the machine's cores; 1 runs everything in the calling process, without a
+pool).
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from matplotlib.path import Path as Trace  # noqa: E402
 from matplotlib.patheffects import withStroke  # noqa: E402
 
 from ..exports.donnees import NON_COMMUNIQUE, Indicateur, Publication  # noqa: E402
+from ..parallele import executer, nombre_processus  # noqa: E402
 from .classes import (  # noqa: E402
     CARTES_CLES,
     COULEUR_NC,
@@ -133,8 +134,6 @@ def dessiner_lots(fonds: Fonds, lots: list[Lot], processus: int | None = None) -
     pool of processes (`peuplement.parallele`: `PEUPLEMENT_SECRET_PROCESSUS`, by default the
     machine's cores), every map drawn exactly as alone (the same bytes whatever the number of
     processes)."""
-    from ..parallele import executer, nombre_processus
-
     commandes = [(i, m, c) for i, lot in enumerate(lots) for m, c in _a_dessiner(lot, fonds)]
     for lot in lots:
         Path(lot.dossier).mkdir(parents=True, exist_ok=True)

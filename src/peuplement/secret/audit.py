@@ -229,6 +229,12 @@ def blocs(table: Table, relations: list[Relation], liste: list[Cible]) -> list[B
     return resultat
 
 
+def _bornes(cellule: Cellule) -> tuple[float, float]:
+    """A hidden cell's public bounds, as HiGHS reads them."""
+    haut = cellule.borne_haute
+    return cellule.borne_basse, highspy.kHighsInf if math.isinf(haut) else haut
+
+
 class ModeleComposante:
     """One HiGHS model of a component: published cells fixed, hidden ones within public bounds."""
 
@@ -242,18 +248,15 @@ class ModeleComposante:
             # simplex's iterations in the demo's audit). The audit's verdicts do not depend on
             # the optimal table found; the protector's pattern does, so it keeps the default.
             self.h.setOptionValue("simplex_strategy", 4)
-        bas, haut = [], []
-        for c in cellules:
-            cellule = table.cellules[c]
-            if cellule.cachee:
-                bas.append(cellule.borne_basse)
-                haut.append(
-                    highspy.kHighsInf if math.isinf(cellule.borne_haute) else cellule.borne_haute
-                )
-            else:
-                bas.append(cellule.valeur)
-                haut.append(cellule.valeur)
-        self.h.addVars(len(cellules), np.array(bas, dtype=float), np.array(haut, dtype=float))
+        bornes = [
+            _bornes(cellule) if cellule.cachee else (cellule.valeur, cellule.valeur)
+            for cellule in (table.cellules[c] for c in cellules)
+        ]
+        self.h.addVars(
+            len(cellules),
+            np.array([b for b, _ in bornes], dtype=float),
+            np.array([h for _, h in bornes], dtype=float),
+        )
         ajouter_lignes(
             self.h, matrice.lignes, matrice.colonnes, matrice.coefficients, matrice.nb_lignes
         )
@@ -266,16 +269,12 @@ class ModeleComposante:
         """Cells hidden since the model was built: free within their public bounds."""
         if not cellules:
             return
-        bas = [table.cellules[c].borne_basse for c in cellules]
-        haut = [
-            highspy.kHighsInf if math.isinf(b) else b
-            for b in (table.cellules[c].borne_haute for c in cellules)
-        ]
+        bornes = [_bornes(table.cellules[c]) for c in cellules]
         self.h.changeColsBounds(
             len(cellules),
             np.array([self.index[c] for c in cellules], dtype=np.int32),
-            np.array(bas, dtype=float),
-            np.array(haut, dtype=float),
+            np.array([b for b, _ in bornes], dtype=float),
+            np.array([h for _, h in bornes], dtype=float),
         )
 
     def _objectif(self, indices: np.ndarray, couts: np.ndarray) -> None:

@@ -72,9 +72,9 @@ def modele_deplacements(
 def deplacer(
     h: highspy.Highs, n: int, termes: list[tuple[int, float]], essais: list[tuple[float, float]]
 ) -> np.ndarray | None:
-    """The cheapest moves of a `modele_deplacements` model that bring the target (`termes`:
-    cell, coefficient) within one of `essais`, tried in turn (up then down), or None when none
-    fits. The model is left as it was."""
+    """The cheapest moves of a `modele_deplacements` model (up columns, then down columns)
+    that bring the target (`termes`: cell, coefficient) within one of `essais`, tried in turn;
+    None when none fits. The model is left as it was."""
     cols = [c for c, _ in termes]
     k = [coef for _, coef in termes]
     colonnes = np.array(cols + [n + i for i in cols], dtype=np.int32)

@@ -147,9 +147,12 @@ class Perturbations:
     def proteger(self, resultat: Resultat) -> list[str]:
         """Published cells to hide so that the target can move as required (freed in the
         models at once: the caller hides them): none when a table already found moves it
-        enough; cells of rank 0 only if they suffice, then up to rank 1, then any."""
-        if self.couverte(resultat):
-            return []
+        enough, else `complements`."""
+        return [] if self.couverte(resultat) else self.complements(resultat)
+
+    def complements(self, resultat: Resultat) -> list[str]:
+        """The program of the cheapest alternative table that moves the target as required:
+        cells of rank 0 only if they suffice, then up to rank 1, then any."""
         termes, essais = self._exigence(resultat)
         n = self.n
         for gel in GELS:
@@ -313,7 +316,7 @@ def _un_tour(vue: Table, resultat: Table, seuil: float, prouvees: set[str], matr
             if not preuves.ouvertes()[i] or perturbations.couverte(expose) or preuves.pousser(i):
                 prouvees.add(t.id)
                 continue
-            nouvelles = perturbations.proteger(expose)
+            nouvelles = perturbations.complements(expose)
             if not nouvelles:  # movable as required without hiding anything more
                 prouvees.add(t.id)
             _masquer(nouvelles, vue, resultat)  # at once: the next targets lean on them
