@@ -4,7 +4,9 @@ For each size (default 20,000, 100,000 and 250,000 dwellings) a synthetic study 
 loaded (`peuplement charger`) and built (`peuplement construire`), each in its own process; the
 time is split by stage from dbt's run_results.json (SQL models, secrecy masking, secrecy audits,
 tests, exports). Prints, per size, seconds and peak memory (max RSS of the process and its
-children) per stage and the ratio to the first size; then, with `--lot`, a batch of EPCI-sized
+children) per stage and the ratio to the first size, and what the secrecy engine solved
+(components, cells of the largest, linear and integer programs, audit targets: written by the
+build to the file `PEUPLEMENT_MESURES` names); then, with `--lot`, a batch of EPCI-sized
 studies run by `peuplement lot` and the extrapolation of its throughput to France (5.4 M).
 
 Usage: python scripts/bench_echelle.py [--tailles 20000,100000] [--lot 3000,6000,12000,25000]
@@ -77,11 +79,24 @@ def etapes_dbt(dossier: Path) -> dict[str, float]:
     return etapes
 
 
+def lire_mesures(chemin: Path) -> dict[str, dict]:
+    """The last line of each step (`masquage`, `audit`) the build wrote to its measures file."""
+    mesures: dict[str, dict] = {}
+    if chemin.exists():
+        for texte in chemin.read_text(encoding="utf-8").splitlines():
+            ligne = json.loads(texte)
+            mesures[ligne.pop("etape")] = ligne
+    return mesures
+
+
 def une_etude(dossier: Path, logements: int, limite: float, env: dict) -> dict:
     if dossier.exists():
         shutil.rmtree(dossier)
     peuplement = str(BIN / "peuplement")
     ligne = {"logements": logements}
+    fichier_mesures = dossier.with_name(dossier.name + "_mesures.jsonl")
+    fichier_mesures.unlink(missing_ok=True)
+    env = {**env, "PEUPLEMENT_MESURES": str(fichier_mesures.resolve())}
     for nom, commande in (
         ("generation", [peuplement, "demo", str(dossier), "--logements", str(logements)]),
         ("chargement", [peuplement, "charger", "--etude", str(dossier)]),
@@ -92,7 +107,30 @@ def une_etude(dossier: Path, logements: int, limite: float, env: dict) -> dict:
         if code != "0":
             break
     ligne["etapes_dbt"] = etapes_dbt(dossier)
+    ligne["mesures"] = lire_mesures(fichier_mesures)
     return ligne
+
+
+COMPTES = (
+    ("masquage", "composantes", "composantes masquées"),
+    ("masquage", "plus_grande", "cellules de la plus grande"),
+    ("masquage", "programmes", "programmes du masquage"),
+    ("audit", "cibles", "cibles des audits"),
+    ("audit", "programmes", "programmes des audits"),
+)
+
+
+def afficher_comptes(lignes: list[dict]) -> None:
+    print("\nce que le moteur du secret a résolu (rapport à la première taille) :")
+    for etape, cle, libelle in COMPTES:
+        valeurs = [r["mesures"].get(etape, {}).get(cle) for r in lignes]
+        b = valeurs[0] or float("nan")
+        print(
+            f"  {libelle:<28}"
+            + "".join(
+                f"{'—':>18}" if v is None else f"{nombre(v):>11} x{v / b:<5.1f}" for v in valeurs
+            )
+        )
 
 
 def afficher_tailles(lignes: list[dict]) -> None:
@@ -119,6 +157,7 @@ def afficher_tailles(lignes: list[dict]) -> None:
                 f"{'—':>22}" if v is None else f"{v:>13.1f} s x{v / b:<5.1f}" for v in valeurs
             )
         )
+    afficher_comptes(lignes)
     print("(> : arrêté à la limite, la durée est un minorant ; ! : échec)")
 
 

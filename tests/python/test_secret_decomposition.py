@@ -159,20 +159,29 @@ def test_one_or_two_processes_give_the_same_pattern_and_audit():
 
     pub = _trois_variables()
     assert len(pub.table.composantes()) == 3
+    mesures = [{}, {}]
     motifs = [
-        proteger_publication(pub.table, SEUIL, pub.guides, Lecteurs(pub), processus=n)
+        proteger_publication(
+            pub.table, SEUIL, pub.guides, Lecteurs(pub), processus=n, mesures=mesures[n - 1]
+        )
         for n in (1, 2)
     ]
     statuts = [{c: x.statut for c, x in m.cellules.items()} for m in motifs]
     assert statuts[0] == statuts[1]
     assert "secondaire" in statuts[0].values()
+    # what the benchmarks print: the same work whatever the number of processes
+    assert mesures[0] == mesures[1]
+    assert mesures[0]["composantes"] == 3 and mesures[0]["programmes"] > 0
     pub.table = motifs[0]  # the release with its final pattern
+    comptes = [{}, {}]
     audits = [
         [
             (nom, r.cible.id, r.minimum, r.maximum, r.motif)
-            for nom, r in auditer_lecteurs(pub, SEUIL, n)
+            for nom, r in auditer_lecteurs(pub, SEUIL, n, mesures=comptes[n - 1])
         ]
         for n in (1, 2)
     ]
     assert audits[0] == audits[1]
     assert audits[0] and all(motif is None for *_, motif in audits[0])
+    assert comptes[0] == comptes[1] and comptes[0]["lecteurs"] == 4
+    assert comptes[0]["programmes"] > 0

@@ -16,7 +16,7 @@ import numpy as np
 
 from .matrices import Matrice, ajouter_lignes
 from .modele import Cellule, Relation, Table
-from .solveur import nouveau_solveur
+from .solveur import nouveau_solveur, resoudre
 
 TOLERANCE = 1e-6
 GAIN_MINIMAL = 0.1  # a program pushing a sum of targets must prove at least this share of them
@@ -289,12 +289,12 @@ class ModeleComposante:
 
     def _resoudre(self, sens) -> tuple[highspy.HighsModelStatus, float]:
         self.h.changeObjectiveSense(sens)
-        self.h.run()
+        resoudre(self.h)
         statut = self.h.getModelStatus()
         if statut not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded):
             # a warm start can end undecided (kUnknown) on a degenerate model: solve afresh
             self.h.clearSolver()
-            self.h.run()
+            resoudre(self.h)
             statut = self.h.getModelStatus()
         if statut == highspy.HighsModelStatus.kOptimal:
             return statut, self.h.getInfo().objective_function_value

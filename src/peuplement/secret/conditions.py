@@ -36,7 +36,7 @@ import highspy
 import numpy as np
 
 from .modele import Cellule, Relation, Table
-from .solveur import nouveau_solveur
+from .solveur import nouveau_solveur, resoudre
 
 NOEUDS_MAX = 2000
 POIDS_RANG = 1000.0
@@ -150,7 +150,7 @@ def masquer_par_conditions(
     for coefs, borne in lignes:
         idx = np.array([index[c] for c in coefs], dtype=np.int32)
         h.addRow(borne, highspy.kHighsInf, len(idx), idx, np.array(list(coefs.values())))
-    h.run()
+    resoudre(h)
     solution = h.getSolution()
     if not solution.value_valid:
         return None

@@ -6,6 +6,9 @@ DuckDB relations and returns an Arrow table.
 
 from __future__ import annotations
 
+import json
+import os
+
 import pyarrow as pa
 
 from ..parallele import executer
@@ -14,6 +17,7 @@ from .lecteurs import Lecteurs
 from .modele import Table
 from .protection import proteger_publication
 from .publication import Etiquette, Publication, construire
+from .solveur import compter
 
 COLONNES_BASE = "id_cellule, bailleur, code_variable, valeur, logements, bornee_par_logements"
 COLONNES_APPARTENANCES = "id_cellule, maille, code_zone"
@@ -21,6 +25,16 @@ COLONNES_IDENTITES = "identite, code_variable, coefficient"
 COLONNES_DISPONIBILITES = "bailleur, code_variable"
 # an unsafe release is refused whatever the count: past this many exposed targets, stop looking
 ECHECS_MAX = 100
+# a file where the masking and the audit append what they did (counts only, no value), one JSON
+# line each, for the benchmarks (`scripts/bench_echelle.py`); unset: nothing is written
+VARIABLE_MESURES = "PEUPLEMENT_MESURES"
+
+
+def ecrire_mesures(etape: str, mesures: dict) -> None:
+    chemin = os.environ.get(VARIABLE_MESURES)
+    if chemin:
+        with open(chemin, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"etape": etape, **mesures}) + "\n")
 
 
 def _lignes(relation, colonnes: str) -> list[tuple]:
@@ -71,7 +85,9 @@ def masquer(
     )
     table = pub.table
     if secondaire:
-        table = proteger_publication(table, seuil, pub.guides, Lecteurs(pub))
+        mesures: dict = {"cellules": len(table.cellules)}
+        table = proteger_publication(table, seuil, pub.guides, Lecteurs(pub), mesures=mesures)
+        ecrire_mesures("masquage", mesures)
     etiquettes = sorted(
         pub.cellule_de, key=lambda e: (e.maille, e.code_zone, e.bailleur, e.variable)
     )
@@ -105,22 +121,32 @@ def auditer_composante(table: Table, lecteurs: Lecteurs, seuil: float) -> list[l
 
 
 def auditer_lecteurs(
-    pub: Publication, seuil: float, processus: int | None = None
+    pub: Publication, seuil: float, processus: int | None = None, mesures: dict | None = None
 ) -> list[tuple[str, Resultat]]:
     """(reader, result) for every target of the release and every reader, reader by reader.
     The components of the release are independent problems, audited in a pool of processes
     (`parallele`, the same results whatever their number); in each component, past
     `ECHECS_MAX` exposed targets for one reader the rest is `non_verifie` (the release is
-    refused anyway)."""
+    refused anyway). `mesures` (a dict, when given) receives the components audited, the
+    cells of the largest, the readers and the programs solved."""
     lecteurs = Lecteurs(pub)
     taches, poids = [], []
     for cellules, relations in pub.table.composantes():
         if any(pub.table.cellules[c].cachee for c in cellules):
             taches.append(
-                (pub.table.sous_table(cellules, relations), lecteurs.restreints(cellules), seuil)
-            )
+                (auditer_composante, pub.table.sous_table(cellules, relations),
+                 lecteurs.restreints(cellules), seuil)
+            )  # fmt: skip
             poids.append(len(cellules))
-    par_composante = executer(auditer_composante, taches, poids, processus)
+    comptes = executer(compter, taches, poids, processus)
+    par_composante = [resultats for resultats, _ in comptes]
+    if mesures is not None:
+        mesures.update(
+            composantes=len(taches),
+            plus_grande=max(poids, default=0),
+            lecteurs=len(lecteurs.noms()),
+            programmes=sum(n for _, n in comptes),
+        )
     return [
         (lecteur, r)
         for i, lecteur in enumerate(lecteurs.noms())
@@ -138,7 +164,9 @@ def auditer_publication(
     first cell (maille, zone, landlord, variable), empty for an elementary cell no row shows."""
     pub = publication(base, statuts, appartenances, identites, disponibilites, "statut")
     etiquettes = _etiquettes(pub)
-    lignes = auditer_lecteurs(pub, seuil)
+    mesures: dict = {"cellules": len(pub.table.cellules)}
+    lignes = auditer_lecteurs(pub, seuil, mesures=mesures)
+    ecrire_mesures("audit", {**mesures, "cibles": len(lignes)})
     nommees = [etiquettes.get(r.cible.termes[-1][0]) for _, r in lignes]
     return pa.table(
         {

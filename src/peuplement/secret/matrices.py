@@ -14,7 +14,7 @@ from __future__ import annotations
 import highspy
 import numpy as np
 
-from .solveur import nouveau_solveur
+from .solveur import nouveau_solveur, resoudre
 
 
 class Matrice:
@@ -81,7 +81,7 @@ def deplacer(
     valeurs = np.array(k + [-x for x in k], dtype=float)
     for bas_requis, haut_requis in essais:
         h.addRow(bas_requis, haut_requis, len(colonnes), colonnes, valeurs)
-        h.run()
+        resoudre(h)
         optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
         x = np.asarray(h.getSolution().col_value) if optimal else None
         h.deleteRows(1, np.array([h.getNumRow() - 1], dtype=np.int32))

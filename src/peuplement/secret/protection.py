@@ -31,6 +31,7 @@ from .conditions import masquer_par_conditions
 from .matrices import Matrice, deplacer, modele_deplacements
 from .modele import Relation, Table
 from .republication import republier
+from .solveur import compter, programmes
 
 SEUIL_CHANGEMENT = 1e-7
 
@@ -337,6 +338,7 @@ def proteger_publication(
     lecteurs=None,
     tours_max: int = 100,
     processus: int | None = None,
+    mesures: dict | None = None,
 ) -> Table:
     """Secondary suppression for a large release: the first pass on zone-level sums (every
     reader's conditions as one integer program, `conditions`; the greedy pass if it finds no
@@ -345,7 +347,10 @@ def proteger_publication(
     protected. A target once proven for a reader stays proven: hiding more cells only widens
     what an attacker must consider. The components share no cell and no relation, so each one goes through its own
     rounds, in a pool of `processus` processes (see `parallele`): the same pattern whatever
-    their number. The final verdict belongs to the audit (`auditer`), run separately."""
+    their number. The final verdict belongs to the audit (`auditer`), run separately.
+    `mesures` (a dict, when given) receives what the benchmarks print: components protected,
+    cells of the largest, programs solved."""
+    avant = programmes()
     resultat = table.copie()
     connaissances = lecteurs.connaissances(resultat) if lecteurs is not None else {}
     if masquer_par_conditions(resultat, guides, seuil, connaissances) is None:
@@ -355,12 +360,21 @@ def proteger_publication(
         if not any(resultat.cellules[c].cachee for c in cellules):
             continue
         restreints = lecteurs.restreints(cellules) if lecteurs is not None else None
-        taches.append((resultat.sous_table(cellules, relations), seuil, restreints, tours_max))
+        taches.append(
+            (proteger_composante, resultat.sous_table(cellules, relations), seuil, restreints,
+             tours_max)
+        )  # fmt: skip
         poids.append(len(cellules))
-    for masquees, republiees in executer(proteger_composante, taches, poids, processus):
+    resolus = programmes() - avant
+    for (masquees, republiees), n in executer(compter, taches, poids, processus):
         _masquer(masquees, resultat)
         for c in republiees:
             resultat.cellules[c].statut = "publie"
+        resolus += n
+    if mesures is not None:
+        mesures.update(
+            composantes=len(taches), plus_grande=max(poids, default=0), programmes=resolus
+        )
     return resultat
 
 
