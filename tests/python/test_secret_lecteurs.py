@@ -88,3 +88,26 @@ def test_a_landlord_reads_its_own_rows_even_hidden():
     ensemble = vue.cellules[pub.cellule_de[Etiquette("iris", "I1", "ensemble", "x")]]
     # in the ensemble of IRIS 1, B knows its 6 units; the others hold at most their 200 dwellings
     assert ensemble.propre == 6 and ensemble.borne_haute == 6 + 200
+
+
+def test_a_landlords_public_ranges_do_not_depend_on_the_pattern():
+    """The protector keeps each reader's public ranges from round to round (`au_plus_public`'s
+    memory): computed under one pattern, they must lower the requirements of another pattern's
+    targets exactly as ranges computed afresh do."""
+    from peuplement.secret.audit import au_plus_public, cibles
+
+    def requirements(pub, memoire):
+        vue = Lecteurs(pub).vue(pub.table, "C")
+        ((cellules, relations),) = vue.composantes()
+        liste = cibles(vue, cellules, relations, SEUIL)
+        au_plus_public(vue, cellules, relations, liste, memoire)
+        return {t.id: (t.exigence_basse, t.exigence_haute, t.exacte_interdite) for t in liste}
+
+    memoire: dict = {}
+    first = requirements(_publication({("I1", "B"), ("I1", "C")}), memoire)
+    assert memoire
+    later = _publication({("I1", "B"), ("I1", "C"), ("I2", "B"), ("I2", "C")})
+    remembered = requirements(later, memoire)
+    assert remembered == requirements(later, None)
+    # the second pattern has targets the first had not: they were computed and kept too
+    assert set(remembered) - set(first)

@@ -242,21 +242,16 @@ class ModeleComposante:
         matrice = Matrice(cellules, relations)
         self.index = matrice.index
         self.h = nouveau_solveur()
-        if primal:
-            # solved again and again with a new objective only, the previous basis stays
-            # primal feasible: the primal simplex restarts from it (about a third of the dual
-            # simplex's iterations in the demo's audit). The audit's verdicts do not depend on
-            # the optimal table found; the protector's pattern does, so it keeps the default.
-            self.h.setOptionValue("simplex_strategy", 4)
-        bornes = [
-            _bornes(cellule) if cellule.cachee else (cellule.valeur, cellule.valeur)
-            for cellule in (table.cellules[c] for c in cellules)
-        ]
-        self.h.addVars(
-            len(cellules),
-            np.array([b for b, _ in bornes], dtype=float),
-            np.array([h for _, h in bornes], dtype=float),
-        )
+        # solved again and again with a new objective only, the previous basis stays primal
+        # feasible: the primal simplex restarts from it (about a third of the dual simplex's
+        # iterations in the demo's audit); the first program, with no basis to restart from,
+        # goes to the dual simplex (half the time of the primal one on the largest component
+        # of a 100,000-dwelling study). The audit's verdicts do not depend on the optimal
+        # table found; the protector's pattern does, so it keeps the default.
+        self.primal = primal
+        self.premier = True  # no program solved yet
+        self.cellules = cellules
+        self.h.addVars(len(cellules), *self._bornes(table))
         ajouter_lignes(
             self.h, matrice.lignes, matrice.colonnes, matrice.coefficients, matrice.nb_lignes
         )
@@ -264,6 +259,17 @@ class ModeleComposante:
         # when a list: every feasible table `point_extreme` finds is kept there (the protector's
         # last pass reuses them as witnesses of later trials)
         self.tables: list[np.ndarray] | None = None
+
+    def _bornes(self, table: Table) -> tuple[np.ndarray, np.ndarray]:
+        """Each cell's bounds in `table`: a published one fixed, a hidden one public."""
+        bornes = [
+            _bornes(cellule) if cellule.cachee else (cellule.valeur, cellule.valeur)
+            for cellule in (table.cellules[c] for c in self.cellules)
+        ]
+        return (
+            np.array([b for b, _ in bornes], dtype=float),
+            np.array([h for _, h in bornes], dtype=float),
+        )
 
     def liberer(self, table: Table, cellules: list[str]) -> None:
         """Cells hidden since the model was built: free within their public bounds."""
@@ -289,7 +295,10 @@ class ModeleComposante:
 
     def _resoudre(self, sens) -> tuple[highspy.HighsModelStatus, float]:
         self.h.changeObjectiveSense(sens)
+        # 4: primal simplex from the last basis; 1: dual simplex (HiGHS's default)
+        self.h.setOptionValue("simplex_strategy", 4 if self.primal and not self.premier else 1)
         resoudre(self.h)
+        self.premier = False
         statut = self.h.getModelStatus()
         if statut not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded):
             # a warm start can end undecided (kUnknown) on a degenerate model: solve afresh
@@ -455,14 +464,41 @@ def temoins(
     return preuves.minimum, preuves.maximum, preuves.ouvertes(), examinees
 
 
-def au_plus_public(table: Table, cellules: list[str], relations, liste: list[Cible]) -> None:
+def au_plus_public(
+    table: Table,
+    cellules: list[str],
+    relations,
+    liste: list[Cible],
+    memoire: dict | None = None,
+) -> None:
     """Nothing can be shown beyond what is public: lower each target's requirement to what the
     reader would establish if every cell it does not know were hidden (its public range, from
     the public bounds, the identities and the reader's own cells). A requirement no release can
     meet is not a failure of the release: it is public knowledge (for instance a count of
-    respondents bounded by a public number of occupied dwellings below the threshold)."""
+    respondents bounded by a public number of occupied dwellings below the threshold).
+    That range does not depend on the pattern: `memoire` (one dict per reader and component,
+    kept by the caller) keeps it from call to call, by the target's terms."""
     if not liste:
         return
+    memoire = {} if memoire is None else memoire
+    a_calculer = [c for c in liste if tuple(c.termes) not in memoire]
+    if a_calculer:
+        _portees_publiques(table, cellules, relations, a_calculer, memoire)
+    for cible in liste:
+        bas, haut = memoire[tuple(cible.termes)]
+        if cible.exigence_haute is not None and haut < cible.exigence_haute:
+            cible.exigence_haute = haut
+        if cible.exigence_basse is not None and bas > cible.exigence_basse:
+            cible.exigence_basse = bas
+        if haut - bas < TOLERANCE * max(1.0, abs(cible.valeur)):
+            cible.exacte_interdite = False
+
+
+def _portees_publiques(
+    table: Table, cellules: list[str], relations, liste: list[Cible], portees: dict
+) -> None:
+    """Each target's range when every cell the reader does not know is hidden, into
+    `portees` by the target's terms."""
     inconnues = {
         c: Cellule(**{**vars(table.cellules[c]), "statut": "masque_nd"})
         if table.cellules[c].statut != "force"
@@ -473,13 +509,7 @@ def au_plus_public(table: Table, cellules: list[str], relations, liste: list[Cib
     for bloc in blocs(publique, relations, liste):
         modele = ModeleComposante(publique, bloc.cellules, bloc.relations, primal=True)
         for cible in (liste[i] for i in bloc.cibles):
-            bas, haut = modele.extremes(cible.termes)
-            if cible.exigence_haute is not None and haut < cible.exigence_haute:
-                cible.exigence_haute = haut
-            if cible.exigence_basse is not None and bas > cible.exigence_basse:
-                cible.exigence_basse = bas
-            if haut - bas < TOLERANCE * max(1.0, abs(cible.valeur)):
-                cible.exacte_interdite = False
+            portees[tuple(cible.termes)] = modele.extremes(cible.termes)
 
 
 def _auditer_par_temoins(

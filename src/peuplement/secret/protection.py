@@ -275,7 +275,27 @@ def _expose(cible: Cible) -> Resultat:
     return Resultat(cible, cible.valeur, cible.valeur)
 
 
-def _un_tour(vue: Table, resultat: Table, seuil: float, prouvees: set[str], matrices: dict) -> int:
+class Memoire:
+    """What the rounds of one component keep from round to round and reader to reader: the
+    relations as arrays (`Matrice`, they depend on the relations only) and each reader's
+    public ranges (`au_plus_public`, they do not depend on the pattern)."""
+
+    def __init__(self):
+        self.matrices: dict = {}
+        self.portees: dict = {}
+
+    def matrice(self, cellules: list[str], relations) -> Matrice:
+        if id(relations) not in self.matrices:
+            self.matrices[id(relations)] = Matrice(cellules, relations)
+        return self.matrices[id(relations)]
+
+    def portees_publiques(self, lecteur: str | None, relations) -> dict:
+        return self.portees.setdefault((lecteur, id(relations)), {})
+
+
+def _un_tour(
+    vue: Table, resultat: Table, seuil: float, prouvees: set[str], memoire: Memoire, lecteur=None
+) -> int:
     """One round of the release protector for one reader's view, in each component:
     witnesses pushing sums of targets prove what they can (`audit.Temoins`); then each target
     still open is first checked against the tables found so far, then gets a program of the
@@ -283,9 +303,9 @@ def _un_tour(vue: Table, resultat: Table, seuil: float, prouvees: set[str], matr
     one), then, if still open, the program of the cheapest alternative table
     (`Perturbations`: the complements already chosen in the round are free for the next
     targets, and the tables found are witnesses for them). The published cells to hide are
-    hidden at once in `resultat` (and in the view, and freed in both models). `matrices`:
-    each component's relations as arrays, kept from round to round and reader to reader
-    (they depend on the relations only). Returns the number of targets that were still open."""
+    hidden at once in `resultat` (and in the view, and freed in both models). `memoire`: what
+    is kept from round to round and reader to reader (`Memoire`). Returns the number of
+    targets that were still open."""
     ouvertes_total = 0
     for cellules, relations in vue.composantes():
         if not any(vue.cellules[c].cachee for c in cellules):
@@ -299,7 +319,11 @@ def _un_tour(vue: Table, resultat: Table, seuil: float, prouvees: set[str], matr
         if vue.initie and preuves.ouvertes().any():
             # lower what its own cells make public, then witnesses again
             au_plus_public(
-                vue, cellules, relations, [liste[i] for i in np.flatnonzero(preuves.ouvertes())]
+                vue,
+                cellules,
+                relations,
+                [liste[i] for i in np.flatnonzero(preuves.ouvertes())],
+                memoire.portees_publiques(lecteur, relations),
             )
             preuves.relire()
             preuves.pousser_sommes()
@@ -308,9 +332,9 @@ def _un_tour(vue: Table, resultat: Table, seuil: float, prouvees: set[str], matr
         ouvertes_total += int(ouvertes.sum())
         if not ouvertes.any():
             continue
-        if id(relations) not in matrices:
-            matrices[id(relations)] = Matrice(cellules, relations)
-        perturbations = Perturbations(vue, cellules, relations, matrices[id(relations)])
+        perturbations = Perturbations(
+            vue, cellules, relations, memoire.matrice(cellules, relations)
+        )
         for i in np.flatnonzero(ouvertes):
             t = liste[i]
             expose = _expose(t)
@@ -388,12 +412,12 @@ def proteger_composante(
     noms = lecteurs.noms() if lecteurs is not None else [None]
     prouvees: dict[str | None, set[str]] = {nom: set() for nom in noms}
     avant = {c for c, cellule in table.cellules.items() if cellule.cachee}
-    matrices: dict = {}
+    memoire = Memoire()
     for _ in range(tours_max):
         ouvertes_total = 0
         for nom in noms:
             vue = table if nom is None else lecteurs.vue(table, nom)
-            ouvertes_total += _un_tour(vue, table, seuil, prouvees[nom], matrices)
+            ouvertes_total += _un_tour(vue, table, seuil, prouvees[nom], memoire, nom)
         if ouvertes_total == 0:
             republiees = set(republier(table, seuil, lecteurs))
             return (
