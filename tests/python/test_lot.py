@@ -41,3 +41,16 @@ def test_batch_refuses_a_folder_without_study(tmp_path):
     sortie = peuplement("lot", str(tmp_path))
     assert sortie.returncode == 2
     assert "aucune étude trouvée" in sortie.stderr and "Traceback" not in sortie.stderr
+
+
+def test_batch_shares_the_cores_between_its_studies(monkeypatch):
+    """Two studies at a time on two cores: each study's secrecy pool gets one process (four
+    processes on two cores slowed every study down); a number the caller sets is kept."""
+    from peuplement.lot.execution import Lot
+
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert Lot(travaux=2, env={}).env["PEUPLEMENT_SECRET_PROCESSUS"] == "1"
+    assert Lot(travaux=1, env={}).env["PEUPLEMENT_SECRET_PROCESSUS"] == "2"
+    assert Lot(travaux=3, env={}).env["PEUPLEMENT_SECRET_PROCESSUS"] == "1"
+    choisi = Lot(travaux=2, env={"PEUPLEMENT_SECRET_PROCESSUS": "2"})
+    assert choisi.env["PEUPLEMENT_SECRET_PROCESSUS"] == "2"

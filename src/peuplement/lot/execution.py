@@ -3,8 +3,11 @@
 The unit of work is one study: its steps run one after another in child processes (the same
 commands a user types), several studies run at once. The memory budget is shared: each running
 study gets `memoire / travaux` for DuckDB (`PEUPLEMENT_MEMOIRE`), beyond which DuckDB spills to
-disk. Studies are taken in sorted order and each result depends only on its own study, so the
-outcome is the same whatever the number of workers.
+disk. The cores are shared too: each study's pool of secrecy processes
+(`PEUPLEMENT_SECRET_PROCESSUS`, unless the caller sets it) gets `cores / travaux` of them, so
+that two studies at a time on two cores run two processes, not four. Studies are taken in
+sorted order and each result depends only on its own study, so the outcome is the same
+whatever the number of workers (the secrecy's pattern does not depend on its processes).
 """
 
 from __future__ import annotations
@@ -100,7 +103,13 @@ class Lot:
         self.etapes = etapes
         self.travaux = max(1, travaux or os.cpu_count() or 1)
         par_etude = max(en_octets(memoire) // self.travaux, 256 * 2**20)
-        self.env = {**(env or os.environ), "PEUPLEMENT_MEMOIRE": f"{par_etude // 2**20}MB"}
+        base = env if env is not None else os.environ
+        processus = str(max(1, (os.cpu_count() or 1) // self.travaux))
+        self.env = {
+            "PEUPLEMENT_SECRET_PROCESSUS": processus,
+            **base,
+            "PEUPLEMENT_MEMOIRE": f"{par_etude // 2**20}MB",
+        }
         self._enfants: set[subprocess.Popen] = set()
         self._verrou = threading.Lock()
         self._arret = threading.Event()

@@ -277,12 +277,31 @@ def _expose(cible: Cible) -> Resultat:
 
 class Memoire:
     """What the rounds of one component keep from round to round and reader to reader: the
-    relations as arrays (`Matrice`, they depend on the relations only) and each reader's
-    public ranges (`au_plus_public`, they do not depend on the pattern)."""
+    relations as arrays (`Matrice`, they depend on the relations only), each reader's
+    attacker's model and each reader's public ranges (`au_plus_public`, they do not depend on
+    the pattern)."""
 
     def __init__(self):
         self.matrices: dict = {}
         self.portees: dict = {}
+        self.modeles: dict = {}
+
+    def modele(self, vue: Table, lecteur, cellules: list[str], relations) -> ModeleComposante:
+        """The reader's attacker's model of the component, kept from its last round: a round
+        only hides cells, so the cells hidden since are freed in it (their true value stays
+        within their public bounds: the last basis stays feasible and the next program starts
+        from it, where a new model would start afresh)."""
+        cle = (lecteur, id(relations))
+        cachees = {c for c in cellules if vue.cellules[c].cachee}
+        if cle in self.modeles:
+            modele, avant = self.modeles[cle]
+            if avant <= cachees:
+                modele.liberer(vue, sorted(cachees - avant))
+                self.modeles[cle] = (modele, cachees)
+                return modele
+        modele = ModeleComposante(vue, cellules, relations, primal=True)
+        self.modeles[cle] = (modele, cachees)
+        return modele
 
     def matrice(self, cellules: list[str], relations) -> Matrice:
         if id(relations) not in self.matrices:
@@ -313,7 +332,7 @@ def _un_tour(
         liste = [t for t in cibles(vue, cellules, relations, seuil) if t.id not in prouvees]
         if not liste:
             continue
-        modele = ModeleComposante(vue, cellules, relations, primal=True)
+        modele = memoire.modele(vue, lecteur, cellules, relations)
         preuves = Temoins(modele, liste)
         preuves.pousser_sommes()
         if vue.initie and preuves.ouvertes().any():
