@@ -26,7 +26,7 @@ def _cible_a() -> Cible:
 def test_a_target_alone_among_published_cells_stays_open():
     table = _table()
     cellules, relations = table.composantes()[0]
-    preuves = Temoins(ModeleComposante(table, cellules, relations, primal=True), [_cible_a()])
+    preuves = Temoins(ModeleComposante(table, cellules, relations), [_cible_a()])
     assert not preuves.pousser(0)  # a = T - b - c exactly
     assert preuves.maximum[0] == preuves.minimum[0] == 4.0
 
@@ -34,7 +34,7 @@ def test_a_target_alone_among_published_cells_stays_open():
 def test_a_cell_hidden_during_the_round_is_freed_in_the_model():
     table = _table()
     cellules, relations = table.composantes()[0]
-    modele = ModeleComposante(table, cellules, relations, primal=True)
+    modele = ModeleComposante(table, cellules, relations)
     preuves = Temoins(modele, [_cible_a()])
     assert not preuves.pousser(0)
     table.cellules["b"].statut = "secondaire"  # hidden by an earlier target of the round

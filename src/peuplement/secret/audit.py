@@ -238,17 +238,16 @@ def _bornes(cellule: Cellule) -> tuple[float, float]:
 class ModeleComposante:
     """One HiGHS model of a component: published cells fixed, hidden ones within public bounds."""
 
-    def __init__(self, table: Table, cellules: list[str], relations, primal: bool = False):
+    def __init__(self, table: Table, cellules: list[str], relations):
         matrice = Matrice(cellules, relations)
         self.index = matrice.index
         self.h = nouveau_solveur()
-        # solved again and again with a new objective only, the previous basis stays primal
-        # feasible: the primal simplex restarts from it (about a third of the dual simplex's
-        # iterations in the demo's audit); the first program, with no basis to restart from,
-        # goes to the dual simplex (half the time of the primal one on the largest component
-        # of a 100,000-dwelling study). The audit's verdicts do not depend on the optimal
-        # table found; the protector's pattern does, so it keeps the default.
-        self.primal = primal
+        # solved again and again with a new objective only (or more cells freed), the previous
+        # basis stays primal feasible: the primal simplex restarts from it (about a third of
+        # the dual simplex's iterations in the demo's audit); the first program, with no basis
+        # to restart from, goes to the dual simplex (half the time of the primal one on the
+        # largest component of a 100,000-dwelling study). Neither the audit's verdicts nor the
+        # protector's pattern depend on the optimal table found.
         self.premier = True  # no program solved yet
         self.cellules = cellules
         self.h.addVars(len(cellules), *self._bornes(table))
@@ -296,7 +295,7 @@ class ModeleComposante:
     def _resoudre(self, sens) -> tuple[highspy.HighsModelStatus, float]:
         self.h.changeObjectiveSense(sens)
         # 4: primal simplex from the last basis; 1: dual simplex (HiGHS's default)
-        self.h.setOptionValue("simplex_strategy", 4 if self.primal and not self.premier else 1)
+        self.h.setOptionValue("simplex_strategy", 1 if self.premier else 4)
         resoudre(self.h)
         self.premier = False
         statut = self.h.getModelStatus()
@@ -507,7 +506,7 @@ def _portees_publiques(
     }
     publique = Table(inconnues, relations, equivalentes=table.equivalentes)
     for bloc in blocs(publique, relations, liste):
-        modele = ModeleComposante(publique, bloc.cellules, bloc.relations, primal=True)
+        modele = ModeleComposante(publique, bloc.cellules, bloc.relations)
         for cible in (liste[i] for i in bloc.cibles):
             portees[tuple(cible.termes)] = modele.extremes(cible.termes)
 
@@ -559,7 +558,7 @@ def auditer(
         trouves: list[Resultat | None] = [None] * len(liste)
         for bloc in morceaux:
             sous = [liste[i] for i in bloc.cibles]
-            modele = ModeleComposante(table, bloc.cellules, bloc.relations, primal=True)
+            modele = ModeleComposante(table, bloc.cellules, bloc.relations)
             if exhaustif:
                 obtenus = [Resultat(cible, *modele.extremes(cible.termes)) for cible in sous]
             else:

@@ -299,7 +299,7 @@ class Memoire:
                 modele.liberer(vue, sorted(cachees - avant))
                 self.modeles[cle] = (modele, cachees)
                 return modele
-        modele = ModeleComposante(vue, cellules, relations, primal=True)
+        modele = ModeleComposante(vue, cellules, relations)
         self.modeles[cle] = (modele, cachees)
         return modele
 

@@ -230,7 +230,7 @@ def expose(
         liste = [t for t, ok in zip(liste, deja, strict=True) if not ok]
         if not liste:
             return False
-    modele = ModeleComposante(vue, noms, liees, primal=True)
+    modele = ModeleComposante(vue, noms, liees)
     modele.tables = []
     exposee = any(r.motif is not None for r in _auditer_par_temoins(modele, liste, math.inf))
     if reserve is not None:
