@@ -4,6 +4,7 @@ equation are solved together. It must give exactly the ranges of the undivided c
 the outsider and for every landlord, on random small releases built as the warehouse builds them
 (`publication.construire`: landlords × communes × IRIS, a partition, public dwellings)."""
 
+import json
 import math
 
 from hypothesis import HealthCheck, given, settings
@@ -185,3 +186,20 @@ def test_one_or_two_processes_give_the_same_pattern_and_audit():
     assert audits[0] and all(motif is None for *_, motif in audits[0])
     assert comptes[0] == comptes[1] and comptes[0]["lecteurs"] == 4
     assert comptes[0]["programmes"] > 0
+
+
+def test_the_measures_file_holds_counts_only_when_asked(tmp_path, monkeypatch):
+    from peuplement.secret.entrepot import VARIABLE_MESURES, ecrire_mesures
+
+    chemin = tmp_path / "mesures.jsonl"
+    monkeypatch.delenv(VARIABLE_MESURES, raising=False)
+    ecrire_mesures("masquage", {"programmes": 3})
+    assert not chemin.exists()
+    monkeypatch.setenv(VARIABLE_MESURES, str(chemin))
+    ecrire_mesures("masquage", {"programmes": 3})
+    ecrire_mesures("audit", {"programmes": 5, "cibles": 8})
+    lignes = [json.loads(t) for t in chemin.read_text(encoding="utf-8").splitlines()]
+    assert lignes == [
+        {"etape": "masquage", "programmes": 3},
+        {"etape": "audit", "programmes": 5, "cibles": 8},
+    ]
