@@ -250,7 +250,7 @@ class ModeleComposante:
         # protector's pattern depend on the optimal table found.
         self.premier = True  # no program solved yet
         self.cellules = cellules
-        self.h.addVars(len(cellules), *self._bornes(table))
+        self.h.addVars(len(cellules), *self._bornes_de(table))
         ajouter_lignes(
             self.h, matrice.lignes, matrice.colonnes, matrice.coefficients, matrice.nb_lignes
         )
@@ -259,7 +259,7 @@ class ModeleComposante:
         # last pass reuses them as witnesses of later trials)
         self.tables: list[np.ndarray] | None = None
 
-    def _bornes(self, table: Table) -> tuple[np.ndarray, np.ndarray]:
+    def _bornes_de(self, table: Table) -> tuple[np.ndarray, np.ndarray]:
         """Each cell's bounds in `table`: a published one fixed, a hidden one public."""
         bornes = [
             _bornes(cellule) if cellule.cachee else (cellule.valeur, cellule.valeur)

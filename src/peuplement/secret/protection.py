@@ -389,8 +389,9 @@ def proteger_publication(
     see `lecteurs.Lecteurs`, then the outsider), each component's exposed targets are
     protected. A target once proven for a reader stays proven: hiding more cells only widens
     what an attacker must consider. The components share no cell and no relation, so each
-    one goes through its own rounds, in a pool of `processus` processes (see `parallele`): the same pattern whatever
-    their number. The final verdict belongs to the audit (`auditer`), run separately.
+    one goes through its own rounds, in a pool of `processus` processes (see `parallele`):
+    the same pattern whatever their number. The final verdict belongs to the audit
+    (`auditer`), run separately.
     `mesures` (a dict, when given) receives what the benchmarks print: components protected,
     cells of the largest, programs solved."""
     avant = programmes()
