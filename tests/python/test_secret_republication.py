@@ -88,10 +88,9 @@ def test_the_pass_exposes_nothing_safe_and_is_deterministic(pub, hasard):
         assert {r.cible.id for r in e} <= avant_echecs[nom], nom
 
 
-def test_an_unneeded_secondary_is_published_again_and_a_needed_one_stays():
+def _commune_a_deux_iris():
     """Two IRIS of one commune, one count: IRIS 1 is primary (6), IRIS 2 must stay hidden (else
-    IRIS 1 = commune - IRIS 2); the landlord row of the commune hidden for nothing is published
-    again."""
+    IRIS 1 = commune - IRIS 2); the landlord B's row of the commune is hidden for nothing."""
     from peuplement.secret.publication import construire
 
     base = [(1, "A", "x", 6, 50, True), (2, "A", "x", 30, 50, True), (3, "B", "x", 40, 50, True)]
@@ -110,7 +109,11 @@ def test_an_unneeded_secondary_is_published_again_and_a_needed_one_stays():
         ("commune", "K", "B", "x", 40, "secondaire", None),
         ("commune", "K", "A", "x", 36, "publie", None),
     ]
-    pub = construire(base, lignes, appartenances, [])
+    return construire(base, lignes, appartenances, [])
+
+
+def test_an_unneeded_secondary_is_published_again_and_a_needed_one_stays():
+    pub = _commune_a_deux_iris()
     table = pub.table
     ((cellules, relations),) = table.composantes()
     republiees = republier(table.sous_table(cellules, relations), SEUIL, programmes_max=BUDGET)
@@ -134,3 +137,31 @@ def test_every_reader_range_holds_the_true_value(pub, hasard):
         for r in auditer(lecteurs.vue(pub.table, nom), SEUIL, exhaustif=True):
             marge = 1e-6 * max(1.0, abs(r.cible.valeur))
             assert r.minimum - marge <= r.cible.valeur <= r.maximum + marge, (nom, r.cible.id)
+
+
+def test_the_pass_runs_by_default_and_counts_a_program_by_its_pieces_slices(monkeypatch):
+    """Without `PEUPLEMENT_SECRET_REPUBLICATION` the pass runs with its default budget; a
+    program counts once per slice of `CELLULES_PAR_PROGRAMME` cells of its piece, so a large
+    component's trials spend the budget faster than a small table's."""
+    from peuplement.secret import republication
+    from peuplement.secret.solveur import programmes
+
+    monkeypatch.delenv(republication.VARIABLE, raising=False)
+    assert republication.budget() == republication.BUDGET_DEFAUT > 0
+    pub = _commune_a_deux_iris()
+    ((cellules, relations),) = pub.table.composantes()
+    sous = pub.table.sous_table(cellules, relations)
+    assert [pub.table.cellules[c].statut for c in republier(sous, SEUIL)] == ["publie"]
+
+    pub = _commune_a_deux_iris()  # the same trial, counted with slices of one cell
+    sous = pub.table.sous_table(cellules, relations)
+    voisinage = Voisinage(sous)
+    (essai,) = [c for c in cellules if sous.cellules[c].statut == "secondaire" and c in
+                {pub.cellule_de[e] for e in pub.cellule_de if e.bailleur == "B"}]  # fmt: skip
+    sous.cellules[essai].statut = "publie"
+    noms, _, _ = republication._piece(sous, voisinage, voisinage.graines(essai), SEUIL)
+    monkeypatch.setattr(republication, "CELLULES_PAR_PROGRAMME", 1)
+    compteur, avant = [0], programmes()
+    assert not expose(sous, voisinage, voisinage.graines(essai), SEUIL, programmes=compteur)
+    assert programmes() > avant
+    assert compteur[0] == (programmes() - avant) * len(noms)

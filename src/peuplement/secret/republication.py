@@ -29,18 +29,22 @@ from .audit import TOLERANCE, ModeleComposante, _auditer_par_temoins, _ecriture,
 from .modele import Relation, Table
 
 PROTEGES = ("primaire", "secondaire")
-# linear programs the pass may solve in one component (`PEUPLEMENT_SECRET_REPUBLICATION`):
-# trials go in priority order, so the budget goes to the figures a CIL reads first; past it
-# the remaining secondaries stay hidden. A count, not a time, so that the pattern does not
-# depend on the machine. A trial costs the size of its piece, and the largest pieces (one
-# count linked across the whole EPCI) cost many times the rest of the masking: off (0) by
-# default, see docs/secret.md for what it gains and costs.
+# the work the pass may do in one component (`PEUPLEMENT_SECRET_REPUBLICATION`), in programs
+# of a piece of up to `CELLULES_PAR_PROGRAMME` cells (a program on a larger piece counts as
+# many as it has such slices: its cost grows with the piece): trials go in priority order, so
+# the budget goes to the figures a CIL reads first; past it the remaining secondaries stay
+# hidden. A count, not a time, so that the pattern does not depend on the machine. The default
+# lets a table of the file interface or a small component try every secondary, and the largest
+# components (pieces of thousands of cells, one count linked across the whole EPCI) only a few:
+# see docs/secret.md for what it gains and costs.
 VARIABLE = "PEUPLEMENT_SECRET_REPUBLICATION"
+BUDGET_DEFAUT = 200
+CELLULES_PAR_PROGRAMME = 500
 
 
 def budget() -> int:
     texte = os.environ.get(VARIABLE, "").strip()
-    return int(texte) if texte.isdigit() else 0
+    return int(texte) if texte.isdigit() else BUDGET_DEFAUT
 
 
 class Voisinage:
@@ -221,7 +225,8 @@ def expose(
     a target beyond what is public counts as exposed too (the audit would lower it: this pass
     only errs on the safe side). `reserve`: this reader's tables of earlier trials, tried first
     as witnesses; the tables this trial's programs find are added to it. `programmes`: a
-    one-item counter of the programs solved, increased."""
+    one-item counter of the programs solved, increased (each by its piece's slices of
+    `CELLULES_PAR_PROGRAMME` cells)."""
     noms, liees, liste = _piece(vue, voisinage, graines, seuil)
     if not liste:
         return False
@@ -237,7 +242,7 @@ def expose(
         for x in modele.tables:
             reserve.ajouter(noms, x)
     if programmes is not None:
-        programmes[0] += len(modele.tables)
+        programmes[0] += len(modele.tables) * math.ceil(len(noms) / CELLULES_PAR_PROGRAMME)
     return exposee
 
 
@@ -247,7 +252,8 @@ def republier(
     """Publish again, one by one, each secondary of the component table whose publication keeps
     every reader's targets safe: the highest rank first, then the highest cost. `lecteurs`:
     the readers (`lecteurs.Lecteurs` restricted to this component), None for the outsider
-    alone. `programmes_max`: the budget of linear programs (default: `budget()`). Changes the
+    alone. `programmes_max`: the budget of linear programs, counted by slices of
+    `CELLULES_PAR_PROGRAMME` cells (default: `budget()`). Changes the
     statuses in place; returns the cells published again."""
     programmes_max = budget() if programmes_max is None else programmes_max
     if programmes_max <= 0:
