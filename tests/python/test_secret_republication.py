@@ -156,8 +156,7 @@ def test_the_pass_runs_by_default_and_counts_a_program_by_its_pieces_slices(monk
     pub = _commune_a_deux_iris()  # the same trial, counted with slices of one cell
     sous = pub.table.sous_table(cellules, relations)
     voisinage = Voisinage(sous)
-    (essai,) = [c for c in cellules if sous.cellules[c].statut == "secondaire" and c in
-                {pub.cellule_de[e] for e in pub.cellule_de if e.bailleur == "B"}]  # fmt: skip
+    (essai,) = {c for e, c in pub.cellule_de.items() if e.bailleur == "B"}
     sous.cellules[essai].statut = "publie"
     noms, _, _ = republication._piece(sous, voisinage, voisinage.graines(essai), SEUIL)
     monkeypatch.setattr(republication, "CELLULES_PAR_PROGRAMME", 1)
