@@ -101,6 +101,53 @@ def test_the_dominant_landlord_rule_bears_on_the_others_units_together(entrepot_
     assert unflagged_small_others == 0
 
 
+def test_a_low_response_row_hiding_a_small_count_is_still_protected(entrepot_construit):
+    """A row `nd` for its low response rate whose count is also sensitive (1 to 10 households)
+    is not merely left out: were it free, its value would follow from the published rows around
+    it (an `ensemble` minus its published landlords). It is a primary of the model, shown `nd`,
+    and the audit checks it against the outsider and every landlord."""
+    con = duckdb.connect(str(entrepot_construit[0]), read_only=True)
+    # each with the landlords of its elementary cells: a landlord holding them all knows it
+    lignes = con.execute(
+        """
+        select s.cellule_modele, any_value(s.statut), list(distinct b.bailleur)
+        from intermediate.int_secret__statuts as s
+        inner join intermediate.int_secret__appartenances as a using (maille, code_zone)
+        inner join intermediate.int_secret__cellules_base as b
+            on a.id_cellule = b.id_cellule and b.code_variable = s.code_variable
+            and (s.bailleur = 'ensemble' or b.bailleur = s.bailleur)
+        where s.motif = 'reponse_insuffisante' and s.valeur between 1 and 10
+        group by s.millesime, s.maille, s.code_zone, s.bailleur, s.code_variable, s.cellule_modele
+        """
+    ).fetchall()
+    assert lignes, "the demo has small counts in low-response rows"
+    assert {statut for _, statut, _ in lignes} == {"primaire"}
+    lecteurs = {
+        lecteur for (lecteur,) in con.execute(
+            "select distinct lecteur from intermediate.int_secret__audit"
+        ).fetchall()
+    }
+    verdicts = dict(
+        con.execute(
+            "select cible, list(distinct lecteur order by lecteur) from intermediate.int_secret__audit "
+            "where verdict = 'ok' group by cible"
+        ).fetchall()
+    )
+    for cellule, _, bailleurs in lignes:
+        lecteurs_de = lecteurs - set(bailleurs) if len(bailleurs) == 1 else lecteurs
+        assert set(verdicts.get(cellule, ())) == lecteurs_de, cellule
+    # the lines counting them are published `nd`, with its reason, never `s`
+    marques = con.execute(
+        "select distinct f.statut, f.motif_nd from marts.fct_indicateurs as f "
+        "inner join referentiel.indicateurs as i using (indicateur) "
+        "inner join intermediate.int_secret__statuts as s "
+        "on s.millesime = f.millesime and s.maille = f.maille and s.code_zone = f.code_zone "
+        "and s.bailleur = f.bailleur and s.code_variable = replace(i.numerateur, ' ', '') "
+        "where s.motif = 'reponse_insuffisante' and s.valeur between 1 and 10"
+    ).fetchall()
+    assert marques == [("nd", "reponse_insuffisante")], marques
+
+
 def test_an_unsafe_release_fails_the_build_and_skips_the_marts(audit_en_echec):
     """Primary suppression only (no secondaries): the audit must find cells recovered by
     subtraction, fail its test, and dbt must skip fct_indicateurs and everything after it

@@ -3,8 +3,9 @@
 -- Les cellules publiables : une ligne par (maille, zone, bailleur, variable de comptage), avec
 -- les règles primaires du secret (macros/secret/regles_primaires.sql) et le statut initial :
 -- `force` (public : logements et occupation du RPLS), `masque_nd` (variable non fournie par les
--- bailleurs de la ligne, ou taux de réponse insuffisant), `primaire`
--- (sensible) ou `publie`. Le masquage secondaire (int_secret__masquage) part de là. Les lignes
+-- bailleurs de la ligne, ou taux de réponse insuffisant sans autre règle), `primaire`
+-- (sensible, y compris une ligne à taux de réponse insuffisant que touche une autre règle : elle
+-- sera `nd` dans la publication, mais l'audit vérifie que personne ne la retrouve) ou `publie`. Le masquage secondaire (int_secret__masquage) part de là. Les lignes
 -- d'un bailleur ne sont publiées qu'aux mailles de `secret_mailles_bailleurs` (les autres ne
 -- font pas partie de la publication : elles coûteraient trop de chiffres de l'ensemble), et
 -- seules les variables des indicateurs du plan de publication de la maille (seed
@@ -132,9 +133,12 @@ select
     valeur,
     case
         when publique then 'force'
-        when non_disponible or reponse_insuffisante then 'masque_nd'
+        when non_disponible then 'masque_nd'
+        -- une ligne `nd` pour réponse insuffisante reste une cible du secret quand une règle
+        -- primaire la touche : sa valeur ne doit pas se déduire des chiffres publiés
         when zone_trop_petite or effectif_faible or complement_faible or bailleur_dominant
             then 'primaire'
+        when reponse_insuffisante then 'masque_nd'
         else 'publie'
     end as statut_initial,
     case
@@ -147,7 +151,7 @@ select
         when bailleur_dominant then 'bailleur_dominant'
     end as motif_primaire,
     case
-        when bailleur_dominant and not publique and not non_disponible and not reponse_insuffisante
+        when bailleur_dominant and not publique and not non_disponible
             then premier_effectif + {{ var('secret_seuil') }}
     end as exigence_haute
 from regles

@@ -22,12 +22,14 @@ statuts as (
         code_zone,
         bailleur,
         code_variable,
+        -- une cellule à taux de réponse insuffisant que touche une autre règle primaire est
+        -- `primaire` pour l'audit (personne ne doit la retrouver) et `nd` dans la publication
         case
             when statut in ('publie', 'force') then 'publie'
-            when statut = 'masque_nd' then 'nd'
+            when statut = 'masque_nd' or motif = 'reponse_insuffisante' then 'nd'
             else 's'
         end as marque,
-        case when statut = 'masque_nd' then motif end as motif_nd
+        case when statut = 'masque_nd' or motif = 'reponse_insuffisante' then motif end as motif_nd
     from {{ ref('int_secret__statuts') }}
 ),
 

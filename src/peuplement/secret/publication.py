@@ -224,8 +224,9 @@ def _cout(maille: str, bailleur: str, valeur: float) -> float:
 
 
 def _fusionner(cellule: Cellule, statut: str, exigence) -> None:
-    """Two rows with the same cells: the most restrictive status and requirement win."""
-    rang = {"force": 4, "masque_nd": 3, "primaire": 2, "secondaire": 1, "publie": 0}
+    """Two rows with the same cells: the most restrictive status and requirement win (a
+    primary is an audit target, which a `masque_nd` cell is not)."""
+    rang = {"force": 4, "primaire": 3, "masque_nd": 2, "secondaire": 1, "publie": 0}
     if rang[statut] > rang[cellule.statut]:
         cellule.statut = statut
     if exigence is not None and not (isinstance(exigence, float) and math.isnan(exigence)):
