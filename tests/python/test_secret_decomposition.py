@@ -19,10 +19,11 @@ IDENTITES = [("partition:p", "n", 1.0), ("partition:p", "a", -1.0), ("partition:
 
 
 @st.composite
-def publications(draw):
+def publications(draw, publiques=()):
     """A release: 2-3 landlords in 2 communes of 1-2 IRIS; count `n` = `a` + `b` in every
     elementary cell; rows for the EPCI, the communes and the IRIS, for all landlords and each;
-    primaries below 11, random secondaries and `nd`."""
+    primaries below 11, random secondaries and `nd`; the variables `publiques` public (`force`,
+    known to every reader, as the occupancy counts are in the warehouse)."""
     bailleurs = ["A", "B", "C"][: draw(st.integers(2, 3))]
     base, appartenances = [], []
     ident = 0
@@ -53,7 +54,9 @@ def publications(draw):
                 valeur = sum(valeurs[(c, variable)] for c in propres)
                 tirage = draw(st.integers(0, 9))
                 statut = "primaire" if valeur < SEUIL else "publie"
-                if statut == "publie" and tirage < 3:
+                if variable in publiques:
+                    statut = "force"
+                elif statut == "publie" and tirage < 3:
                     statut = "secondaire"
                 elif tirage == 9:
                     statut = "masque_nd"
@@ -91,6 +94,49 @@ def test_the_decomposed_audit_gives_the_ranges_of_the_undivided_one(pub):
             k: m for k, (_, _, m) in _intervalles(auditer(vue, SEUIL, exhaustif=False)).items()
         }
         assert rapide == {k: m for k, (_, _, m) in entier.items()}, nom
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(publications(publiques=("n",)))
+def test_witnessed_public_ranges_lower_the_requirements_as_exact_ones_do(pub):
+    """`au_plus_public` keeps a witnessed range instead of the exact one when witnesses already
+    show the requirements within reach: every reader's requirements must come out as they do
+    when each target's public range is solved exactly (its two programs). With the total `n`
+    public, a small part's public range is often below its requirement (both paths run)."""
+    from peuplement.secret.audit import TOLERANCE, ModeleComposante, au_plus_public
+    from peuplement.secret.modele import Cellule, Table
+
+    lecteurs = Lecteurs(pub)
+    for nom in lecteurs.noms():
+        vue = lecteurs.vue(pub.table, nom)
+        for cellules, relations in vue.composantes():
+            liste = cibles(vue, cellules, relations, SEUIL)
+            if not liste:
+                continue
+            publique = Table(
+                {
+                    c: vue.cellules[c]
+                    if vue.cellules[c].statut == "force"
+                    else Cellule(**{**vars(vue.cellules[c]), "statut": "masque_nd"})
+                    for c in cellules
+                },
+                relations,
+            )
+            modele = ModeleComposante(publique, cellules, relations)
+            attendues = []
+            for t in liste:
+                bas, haut = modele.extremes(t.termes)
+                basse = t.exigence_basse if t.exigence_basse is None else max(t.exigence_basse, bas)
+                haute = t.exigence_haute if t.exigence_haute is None else min(t.exigence_haute, haut)
+                interdite = t.exacte_interdite and haut - bas >= TOLERANCE * max(1.0, abs(t.valeur))
+                attendues.append((basse, haute, interdite))
+            au_plus_public(vue, cellules, relations, liste, {})
+            for t, (basse, haute, interdite) in zip(liste, attendues, strict=True):
+                assert t.exacte_interdite == interdite, (nom, t.id)
+                for obtenue, attendue in ((t.exigence_basse, basse), (t.exigence_haute, haute)):
+                    assert (obtenue is None) == (attendue is None), (nom, t.id)
+                    if attendue is not None and math.isfinite(attendue):
+                        assert abs(obtenue - attendue) <= 1e-6 * max(1.0, abs(attendue)), (nom, t.id)
 
 
 def test_a_release_whose_zones_are_published_splits_by_zone():

@@ -476,15 +476,18 @@ def au_plus_public(
     meet is not a failure of the release: it is public knowledge (for instance a count of
     respondents bounded by a public number of occupied dwellings below the threshold).
     That range does not depend on the pattern: `memoire` (one dict per reader and component,
-    kept by the caller) keeps it from call to call, by the target's terms."""
+    kept by the caller) keeps it from call to call, by the target's terms: exact, or only
+    witnessed when witnesses already show the requirements within reach (nothing to lower)."""
     if not liste:
         return
     memoire = {} if memoire is None else memoire
-    a_calculer = [c for c in liste if tuple(c.termes) not in memoire]
+    a_calculer = [c for c in liste if not _portee_suffit(memoire.get(tuple(c.termes)), c)]
     if a_calculer:
         _portees_publiques(table, cellules, relations, a_calculer, memoire)
     for cible in liste:
-        bas, haut = memoire[tuple(cible.termes)]
+        bas, haut, exacte = memoire[tuple(cible.termes)]
+        if not exacte:
+            continue  # witnessed within reach of every requirement: none is lowered
         if cible.exigence_haute is not None and haut < cible.exigence_haute:
             cible.exigence_haute = haut
         if cible.exigence_basse is not None and bas > cible.exigence_basse:
@@ -493,11 +496,29 @@ def au_plus_public(
             cible.exacte_interdite = False
 
 
+def _portee_suffit(portee, cible: Cible) -> bool:
+    """Whether a kept public range decides `cible`: exact, or witnessed wide enough for its
+    requirements (as `Temoins` judges a target proven)."""
+    if portee is None:
+        return False
+    bas, haut, exacte = portee
+    if exacte:
+        return True
+    return (
+        (cible.exigence_haute is None or haut >= cible.exigence_haute - TOLERANCE)
+        and (cible.exigence_basse is None or bas <= cible.exigence_basse + TOLERANCE)
+        and (not cible.exacte_interdite or haut - bas >= TOLERANCE * max(1.0, abs(cible.valeur)))
+    )
+
+
 def _portees_publiques(
     table: Table, cellules: list[str], relations, liste: list[Cible], portees: dict
 ) -> None:
     """Each target's range when every cell the reader does not know is hidden, into
-    `portees` by the target's terms."""
+    `portees` by the target's terms, as (low, high, exact). Witnesses first (sums of targets
+    pushed up and down, `Temoins.pousser_sommes`): a target they show within reach of its
+    requirements keeps its witnessed range, the others get their exact range (two programs
+    each). An exact range is never replaced by a witnessed one."""
     inconnues = {
         c: Cellule(**{**vars(table.cellules[c]), "statut": "masque_nd"})
         if table.cellules[c].statut != "force"
@@ -507,8 +528,16 @@ def _portees_publiques(
     publique = Table(inconnues, relations, equivalentes=table.equivalentes)
     for bloc in blocs(publique, relations, liste):
         modele = ModeleComposante(publique, bloc.cellules, bloc.relations)
-        for cible in (liste[i] for i in bloc.cibles):
-            portees[tuple(cible.termes)] = modele.extremes(cible.termes)
+        sous = [liste[i] for i in bloc.cibles]
+        preuves = Temoins(modele, sous)
+        preuves.pousser_sommes()
+        ouvertes = preuves.ouvertes()
+        for i, cible in enumerate(sous):
+            cle = tuple(cible.termes)
+            if ouvertes[i]:
+                portees[cle] = (*modele.extremes(cible.termes), True)
+            elif cle not in portees or not portees[cle][2]:
+                portees[cle] = (float(preuves.minimum[i]), float(preuves.maximum[i]), False)
 
 
 def _auditer_par_temoins(
