@@ -127,7 +127,9 @@ def test_witnessed_public_ranges_lower_the_requirements_as_exact_ones_do(pub):
             for t in liste:
                 bas, haut = modele.extremes(t.termes)
                 basse = t.exigence_basse if t.exigence_basse is None else max(t.exigence_basse, bas)
-                haute = t.exigence_haute if t.exigence_haute is None else min(t.exigence_haute, haut)
+                haute = (
+                    t.exigence_haute if t.exigence_haute is None else min(t.exigence_haute, haut)
+                )
                 interdite = t.exacte_interdite and haut - bas >= TOLERANCE * max(1.0, abs(t.valeur))
                 attendues.append((basse, haute, interdite))
             au_plus_public(vue, cellules, relations, liste, {})
@@ -136,7 +138,10 @@ def test_witnessed_public_ranges_lower_the_requirements_as_exact_ones_do(pub):
                 for obtenue, attendue in ((t.exigence_basse, basse), (t.exigence_haute, haute)):
                     assert (obtenue is None) == (attendue is None), (nom, t.id)
                     if attendue is not None and math.isfinite(attendue):
-                        assert abs(obtenue - attendue) <= 1e-6 * max(1.0, abs(attendue)), (nom, t.id)
+                        assert abs(obtenue - attendue) <= 1e-6 * max(1.0, abs(attendue)), (
+                            nom,
+                            t.id,
+                        )
 
 
 def test_a_release_whose_zones_are_published_splits_by_zone():
