@@ -164,3 +164,32 @@ def test_the_pass_runs_by_default_and_counts_a_program_by_its_pieces_slices(monk
     assert not expose(sous, voisinage, voisinage.graines(essai), SEUIL, programmes=compteur)
     assert programmes() > avant
     assert compteur[0] == (programmes() - avant) * len(noms)
+
+
+def test_a_trial_stops_at_the_budget_and_its_cell_stays_hidden(monkeypatch):
+    """One reader's check of a trial never costs more than the whole budget: on the largest
+    components a single trial would otherwise spend it many times over. Stopped, the trial
+    counts as exposed (the safe side): the cell stays hidden, and no more is counted than the
+    programs the cap let through."""
+    from peuplement.secret import republication
+
+    monkeypatch.setattr(republication, "CELLULES_PAR_PROGRAMME", 1)
+    pub = _commune_a_deux_iris()
+    ((cellules, relations),) = pub.table.composantes()
+    sous = pub.table.sous_table(cellules, relations)
+    voisinage = Voisinage(sous)
+    (essai,) = {c for e, c in pub.cellule_de.items() if e.bailleur == "B"}
+    sous.cellules[essai].statut = "publie"
+    graines = voisinage.graines(essai)
+    noms, _, _ = republication._piece(sous, voisinage, graines, SEUIL)
+    libre = [0]
+    assert not expose(sous, voisinage, graines, SEUIL, programmes=libre)
+    assert libre[0] >= 2 * len(noms)  # the whole check takes two programs or more
+    borne = [0]
+    assert expose(sous, voisinage, graines, SEUIL, programmes=borne, plafond=len(noms))
+    assert borne[0] == len(noms)  # one program, then stopped
+    # through the pass: with that budget the cell is not published again
+    pub = _commune_a_deux_iris()
+    sous = pub.table.sous_table(cellules, relations)
+    assert republier(sous, SEUIL, programmes_max=len(noms)) == []
+    assert sous.cellules[essai].statut == "secondaire"

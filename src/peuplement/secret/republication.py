@@ -213,6 +213,25 @@ def _prouvees(liste: list, noms: list[str], tables: np.ndarray) -> list[bool]:
     return resultat
 
 
+class _HorsBudget(Exception):
+    """A trial would need more programs than the pass has left."""
+
+
+class _ModeleBorne(ModeleComposante):
+    """A trial's model that refuses a program past `plafond` tables found (a trial's budget,
+    in this piece's programs): the trial then stops, and its cell stays hidden."""
+
+    def __init__(self, table: Table, cellules: list[str], relations, plafond: float):
+        super().__init__(table, cellules, relations)
+        self.plafond = plafond
+        self.tables = []
+
+    def point_extreme(self, indices, couts, sens):
+        if len(self.tables) >= self.plafond:
+            raise _HorsBudget
+        return super().point_extreme(indices, couts, sens)
+
+
 def expose(
     vue: Table,
     voisinage: Voisinage,
@@ -220,13 +239,16 @@ def expose(
     seuil: float,
     reserve: Reserve | None = None,
     programmes: list[int] | None = None,
+    plafond: float = math.inf,
 ) -> bool:
     """Whether a target of the groups around the seeds is exposed to this reader. For a landlord
     a target beyond what is public counts as exposed too (the audit would lower it: this pass
     only errs on the safe side). `reserve`: this reader's tables of earlier trials, tried first
     as witnesses; the tables this trial's programs find are added to it. `programmes`: a
     one-item counter of the programs solved, increased (each by its piece's slices of
-    `CELLULES_PAR_PROGRAMME` cells)."""
+    `CELLULES_PAR_PROGRAMME` cells). `plafond`: what this reader's trial may cost, counted the
+    same way; past it the trial stops and counts as exposed (the cell stays hidden): on the
+    largest components one trial alone would otherwise cost many times the whole budget."""
     noms, liees, liste = _piece(vue, voisinage, graines, seuil)
     if not liste:
         return False
@@ -235,14 +257,17 @@ def expose(
         liste = [t for t, ok in zip(liste, deja, strict=True) if not ok]
         if not liste:
             return False
-    modele = ModeleComposante(vue, noms, liees)
-    modele.tables = []
-    exposee = any(r.motif is not None for r in _auditer_par_temoins(modele, liste, math.inf))
+    tranches = math.ceil(len(noms) / CELLULES_PAR_PROGRAMME)
+    modele = _ModeleBorne(vue, noms, liees, plafond / tranches)
+    try:
+        exposee = any(r.motif is not None for r in _auditer_par_temoins(modele, liste, math.inf))
+    except _HorsBudget:
+        exposee = True
     if reserve is not None:
         for x in modele.tables:
             reserve.ajouter(noms, x)
     if programmes is not None:
-        programmes[0] += len(modele.tables) * math.ceil(len(noms) / CELLULES_PAR_PROGRAMME)
+        programmes[0] += len(modele.tables) * tranches
     return exposee
 
 
@@ -253,8 +278,9 @@ def republier(
     every reader's targets safe: the highest rank first, then the highest cost. `lecteurs`:
     the readers (`lecteurs.Lecteurs` restricted to this component), None for the outsider
     alone. `programmes_max`: the budget of linear programs, counted by slices of
-    `CELLULES_PAR_PROGRAMME` cells (default: `budget()`). Changes the
-    statuses in place; returns the cells published again."""
+    `CELLULES_PAR_PROGRAMME` cells (default: `budget()`): trials start while it is not spent,
+    and one reader's check of a trial never costs more than the whole budget (past it the cell
+    stays hidden). Changes the statuses in place; returns the cells published again."""
     programmes_max = budget() if programmes_max is None else programmes_max
     if programmes_max <= 0:
         return []
@@ -279,7 +305,7 @@ def republier(
         for v, _ in changees:
             v.cellules[c].statut = "publie"
         if any(_evidemment_expose(v, voisinage, c, seuil) for v, _ in changees) or any(
-            expose(v, voisinage, graines, seuil, r, programmes) for v, r in changees
+            expose(v, voisinage, graines, seuil, r, programmes, programmes_max) for v, r in changees
         ):
             for v, _ in changees:
                 v.cellules[c].statut = "secondaire"
