@@ -5,7 +5,8 @@
 -- `force` (public : logements et occupation du RPLS), `masque_nd` (variable non fournie par les
 -- bailleurs de la ligne, ou taux de réponse insuffisant sans autre règle), `primaire`
 -- (sensible, y compris une ligne à taux de réponse insuffisant que touche une autre règle : elle
--- sera `nd` dans la publication, mais l'audit vérifie que personne ne la retrouve) ou `publie`. Le masquage secondaire (int_secret__masquage) part de là. Les lignes
+-- sera `nd` dans la publication, mais l'audit vérifie que personne ne la retrouve) ou `publie`.
+-- Le masquage secondaire (int_secret__masquage) part de là. Les lignes
 -- d'un bailleur ne sont publiées qu'aux mailles de `secret_mailles_bailleurs` (les autres ne
 -- font pas partie de la publication : elles coûteraient trop de chiffres de l'ensemble), et
 -- seules les variables des indicateurs du plan de publication de la maille (seed
