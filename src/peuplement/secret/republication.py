@@ -214,7 +214,7 @@ def _prouvees(liste: list, noms: list[str], tables: np.ndarray) -> list[bool]:
 
 
 class _HorsBudget(Exception):
-    """A trial would need more programs than the pass has left."""
+    """A reader's check of a trial would cost more than its cap (`expose`'s `plafond`)."""
 
 
 class _ModeleBorne(ModeleComposante):
