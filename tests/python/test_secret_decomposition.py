@@ -144,6 +144,28 @@ def test_witnessed_public_ranges_lower_the_requirements_as_exact_ones_do(pub):
                         )
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(publications())
+def test_the_landlords_tables_as_the_outsiders_witnesses_leave_the_pattern_as_it_is(pub):
+    """A table a landlord's model finds is one the outsider must consider too: the protector
+    hands the last ones to the outsider's witnesses (`Memoire.tables_des_bailleurs`). A target
+    they prove would be proven by its own program anyway, so the pattern must be the one the
+    protector gives without them, cell for cell."""
+    from peuplement.secret import protection
+
+    def motif(gardees: int) -> dict[str, str]:
+        avant, protection.TABLES_GARDEES = protection.TABLES_GARDEES, gardees
+        try:
+            table = protection.proteger_publication(
+                pub.table, SEUIL, pub.guides, Lecteurs(pub), processus=1
+            )
+        finally:
+            protection.TABLES_GARDEES = avant
+        return {c: x.statut for c, x in table.cellules.items()}
+
+    assert motif(protection.TABLES_GARDEES) == motif(0)
+
+
 def test_a_release_whose_zones_are_published_splits_by_zone():
     """The EPCI, communes and IRIS published, every landlord's IRIS row hidden: the EPCI sums
     every elementary cell, but written over its communes (published) it binds nothing, and each

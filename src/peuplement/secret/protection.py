@@ -10,6 +10,7 @@ again, all relations at once, until it passes. Deterministic: same input, same p
 from __future__ import annotations
 
 import math
+from collections import deque
 
 import highspy
 import numpy as np
@@ -56,6 +57,8 @@ def _amplitudes(cellule) -> tuple[float, float]:
 
 # a cell that moves in no table (a zero, a forced cell): its rank for `Perturbations._mobiles`
 IMMOBILE = 10**9
+# the landlords' feasible tables kept per component as witnesses for the outsider (the last ones)
+TABLES_GARDEES = 64
 
 
 class Perturbations:
@@ -285,6 +288,7 @@ class Memoire:
         self.matrices: dict = {}
         self.portees: dict = {}
         self.modeles: dict = {}
+        self.tables_inities: dict = {}
 
     def modele(self, vue: Table, lecteur, cellules: list[str], relations) -> ModeleComposante:
         """The reader's attacker's model of the component, kept from its last round: a round
@@ -311,6 +315,14 @@ class Memoire:
     def portees_publiques(self, lecteur: str | None, relations) -> dict:
         return self.portees.setdefault((lecteur, id(relations)), {})
 
+    def tables_des_bailleurs(self, cellules: list[str]) -> deque:
+        """The last feasible tables the landlords' models found in this component (over
+        `cellules`, in that order). A table a landlord must consider (its own cells at their
+        values, hidden cells within bounds at least as tight as the public ones, published
+        cells at their values when it was found: a round only hides more) is one the outsider
+        must consider too: a witness for the outsider's targets, with no program."""
+        return self.tables_inities.setdefault(tuple(cellules), deque(maxlen=TABLES_GARDEES))
+
 
 def _un_tour(
     vue: Table, resultat: Table, seuil: float, prouvees: set[str], memoire: Memoire, lecteur=None
@@ -333,7 +345,13 @@ def _un_tour(
         if not liste:
             continue
         modele = memoire.modele(vue, lecteur, cellules, relations)
+        tables = memoire.tables_des_bailleurs(cellules)
+        if vue.initie:
+            modele.tables = tables  # every table its programs find, kept for the outsider
         preuves = Temoins(modele, liste)
+        if not vue.initie:
+            for x in tables:
+                preuves.retenir(x)
         preuves.pousser_sommes()
         if vue.initie and preuves.ouvertes().any():
             # lower what its own cells make public, then witnesses again
