@@ -496,19 +496,23 @@ def au_plus_public(
             cible.exacte_interdite = False
 
 
-def _portee_suffit(portee, cible: Cible) -> bool:
-    """Whether a kept public range decides `cible`: exact, or witnessed wide enough for its
-    requirements (as `Temoins` judges a target proven)."""
-    if portee is None:
-        return False
-    bas, haut, exacte = portee
-    if exacte:
-        return True
+def prouvee_par(cible: Cible, bas: float, haut: float) -> bool:
+    """Whether values witnessed from `bas` to `haut` meet the target's requirements (as
+    `Temoins` judges a target proven)."""
     return (
         (cible.exigence_haute is None or haut >= cible.exigence_haute - TOLERANCE)
         and (cible.exigence_basse is None or bas <= cible.exigence_basse + TOLERANCE)
         and (not cible.exacte_interdite or haut - bas >= TOLERANCE * max(1.0, abs(cible.valeur)))
     )
+
+
+def _portee_suffit(portee, cible: Cible) -> bool:
+    """Whether a kept public range decides `cible`: exact, or witnessed wide enough for its
+    requirements."""
+    if portee is None:
+        return False
+    bas, haut, exacte = portee
+    return exacte or prouvee_par(cible, bas, haut)
 
 
 def _portees_publiques(

@@ -345,11 +345,11 @@ def _un_tour(
         if not liste:
             continue
         modele = memoire.modele(vue, lecteur, cellules, relations)
+        preuves = Temoins(modele, liste)
         tables = memoire.tables_des_bailleurs(cellules)
         if vue.initie:
             modele.tables = tables  # every table its programs find, kept for the outsider
-        preuves = Temoins(modele, liste)
-        if not vue.initie:
+        else:
             for x in tables:
                 preuves.retenir(x)
         preuves.pousser_sommes()

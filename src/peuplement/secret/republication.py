@@ -25,7 +25,14 @@ from collections import defaultdict
 
 import numpy as np
 
-from .audit import TOLERANCE, ModeleComposante, _auditer_par_temoins, _ecriture, cibles
+from .audit import (
+    TOLERANCE,
+    ModeleComposante,
+    _auditer_par_temoins,
+    _ecriture,
+    cibles,
+    prouvee_par,
+)
 from .modele import Relation, Table
 
 PROTEGES = ("primaire", "secondaire")
@@ -205,11 +212,7 @@ def _prouvees(liste: list, noms: list[str], tables: np.ndarray) -> list[bool]:
     for t in liste:
         valeurs = tables[:, [local[c] for c, _ in t.termes]] @ np.array([k for _, k in t.termes])
         haut, bas = max(valeurs.max(), t.valeur), min(valeurs.min(), t.valeur)
-        ok = t.exigence_haute is None or haut >= t.exigence_haute - TOLERANCE
-        ok &= t.exigence_basse is None or bas <= t.exigence_basse + TOLERANCE
-        if t.exacte_interdite:
-            ok &= haut - bas >= TOLERANCE * max(1.0, abs(t.valeur))
-        resultat.append(bool(ok))
+        resultat.append(prouvee_par(t, float(bas), float(haut)))
     return resultat
 
 
