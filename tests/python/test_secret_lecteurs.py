@@ -111,3 +111,30 @@ def test_a_landlords_public_ranges_do_not_depend_on_the_pattern():
     assert remembered == requirements(later, None)
     # the second pattern has targets the first had not: they were computed and kept too
     assert set(remembered) - set(first)
+
+
+def test_a_view_read_again_after_cells_are_hidden_is_the_view_built_afresh():
+    # the protector keeps each landlord's view from round to round and only reads the
+    # statuses again (`Lecteurs.relire`): it must be the view `vue` would build now, a cell
+    # wholly the reader's own staying `force`
+    pub = _publication({("I1", "B")})
+    lecteurs = Lecteurs(pub)
+    table = pub.table.copie()
+    vues = {nom: lecteurs.vue(table, nom) for nom in lecteurs.noms()}
+    cachees = [
+        i
+        for e, i in pub.cellule_de.items()
+        if (e.code_zone, e.bailleur) in {("I1", "C"), ("I2", "B"), ("K", "ensemble")}
+    ]
+    assert cachees
+    for c in cachees:
+        table.cellules[c].statut = "secondaire"
+    for nom, vue in vues.items():
+        relue = lecteurs.relire(vue, table, nom)
+        neuve = lecteurs.vue(table, nom)
+        assert {c: vars(x) for c, x in relue.cellules.items()} == {
+            c: vars(x) for c, x in neuve.cellules.items()
+        }
+        if nom != EXTERIEUR:  # the reader's own hidden cells stay known
+            propres = [i for e, i in pub.cellule_de.items() if e.bailleur == nom]
+            assert {relue.cellules[i].statut for i in propres} == {"force"}

@@ -19,6 +19,7 @@ from .modele import Cellule, Relation, Table
 from .solveur import nouveau_solveur, resoudre
 
 TOLERANCE = 1e-6
+PROTEGES = ("primaire", "secondaire")  # the hidden cells an audit protects (`nd` is not)
 GAIN_MINIMAL = 0.1  # a program pushing a sum of targets must prove at least this share of them
 
 
@@ -59,14 +60,41 @@ class Resultat:
         return None
 
 
-def cibles(table: Table, cellules: list[str], relations, seuil: float) -> list[Cible]:
+@dataclass
+class Structure:
+    """What `cibles` reads of a component's relations, which never change (only the statuses
+    do): its population pairs (a relation's total and each part, then the `complements` pairs
+    of its cells) and its sums (a relation's total and parts). Computed once per component by
+    a caller that asks for its targets again and again (`protection.Memoire`)."""
+
+    paires: list[tuple[str, str, str]]  # (name, total, part)
+    sommes: list[tuple[str, str, tuple[str, ...]]]  # (relation id, total, parts)
+
+    @classmethod
+    def de(cls, table: Table, cellules: list[str], relations) -> Structure:
+        paires = [
+            (r.id, t, p)
+            for r in relations
+            if r.population and (t := r.total())
+            for p in r.parties()
+        ]
+        paires += [(f"{t}-{p}", t, p) for c in cellules for t, p in table.complements_de(c)]
+        sommes = [(r.id, t, tuple(r.parties())) for r in relations if (t := r.total()) is not None]
+        return cls(paires, sommes)
+
+
+def cibles(
+    table: Table, cellules: list[str], relations, seuil: float, structure: Structure | None = None
+) -> list[Cible]:
     """Every target the audit must check in one component. The threshold rules bear on what the
     reader does not know: a cell's value minus the reader's own part (`Cellule.propre`, 0 for an
-    outsider) must not be provable below the threshold when it is below it."""
+    outsider) must not be provable below the threshold when it is below it. `structure`: the
+    component's `Structure`, when the caller keeps it (else computed here)."""
     resultat = []
-    protegees = [c for c in cellules if table.cellules[c].statut in ("primaire", "secondaire")]
+    etats = table.cellules
+    protegees = [c for c in cellules if etats[c].statut in PROTEGES]
     for c in protegees:
-        cellule = table.cellules[c]
+        cellule = etats[c]
         haute = cellule.exigence_haute
         if seuil > 0 and cellule.valeur - cellule.propre < seuil:
             haute = max(haute or -math.inf, cellule.propre + seuil)
@@ -87,14 +115,12 @@ def cibles(table: Table, cellules: list[str], relations, seuil: float) -> list[C
         )
     if seuil <= 0:
         return resultat
-    paires = [
-        (r.id, t, p) for r in relations if r.population and (t := r.total()) for p in r.parties()
-    ]
-    paires += [(f"{t}-{p}", t, p) for c in cellules for t, p in table.complements_de(c)]
-    for nom, total, p in paires:
-        if table.cellules[p].statut not in ("primaire", "secondaire"):
+    if structure is None:
+        structure = Structure.de(table, cellules, relations)
+    for nom, total, p in structure.paires:
+        if etats[p].statut not in PROTEGES:
             continue
-        t, part = table.cellules[total], table.cellules[p]
+        t, part = etats[total], etats[p]
         propre = t.propre - part.propre
         complement = t.valeur - part.valeur
         if complement - propre < seuil:
@@ -109,21 +135,17 @@ def cibles(table: Table, cellules: list[str], relations, seuil: float) -> list[C
                     nature="complement",
                 )
             )
-    for r in relations:
-        total = r.total()
-        if total is None:
+    for ident, total, parties in structure.sommes:
+        cachees = [p for p in parties if etats[p].statut in PROTEGES]
+        if len(cachees) < 2:
             continue
-        cachees = [p for p in r.parties() if table.cellules[p].statut in ("primaire", "secondaire")]
-        somme = sum(table.cellules[p].valeur for p in cachees)
-        propre = sum(table.cellules[p].propre for p in cachees)
-        if len(cachees) >= 2 and somme - propre < seuil:
-            plafond = min(
-                sum(table.cellules[p].borne_haute for p in cachees),
-                table.cellules[total].borne_haute,
-            )
+        somme = sum(etats[p].valeur for p in cachees)
+        propre = sum(etats[p].propre for p in cachees)
+        if somme - propre < seuil:
+            plafond = min(sum(etats[p].borne_haute for p in cachees), etats[total].borne_haute)
             resultat.append(
                 Cible(
-                    f"somme:{r.id}",
+                    f"somme:{ident}",
                     [(p, 1.0) for p in cachees],
                     somme,
                     None,

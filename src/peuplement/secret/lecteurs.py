@@ -68,6 +68,19 @@ class Lecteurs:
             self._propres[bailleur] = parts
         return self._propres[bailleur]
 
+    def relire(self, vue: Table, table: Table, lecteur: str) -> Table:
+        """`lecteur`'s view built by `vue` from `table`, its statuses read again from `table`
+        (cells hidden since): what `vue` would build now, without copying every cell again. Only
+        the statuses change; a cell wholly the reader's own stays `force`."""
+        if vue is table:  # the outsider reads the table itself
+            return vue
+        parts = self._parts(table, lecteur)
+        for ident, cellule in table.cellules.items():
+            part = parts.get(ident)
+            if part is None or not part[2]:
+                vue.cellules[ident].statut = cellule.statut
+        return vue
+
     def vue(self, table: Table, lecteur: str) -> Table:
         """The table as `lecteur` reads it (the table itself for the outsider)."""
         if lecteur == EXTERIEUR:

@@ -21,6 +21,7 @@ from .audit import (
     Cible,
     ModeleComposante,
     Resultat,
+    Structure,
     Temoins,
     au_plus_public,
     auditer,
@@ -289,6 +290,7 @@ class Memoire:
         self.portees: dict = {}
         self.modeles: dict = {}
         self.tables_inities: dict = {}
+        self.structures: dict = {}
 
     def modele(self, vue: Table, lecteur, cellules: list[str], relations) -> ModeleComposante:
         """The reader's attacker's model of the component, kept from its last round: a round
@@ -314,6 +316,12 @@ class Memoire:
 
     def portees_publiques(self, lecteur: str | None, relations) -> dict:
         return self.portees.setdefault((lecteur, id(relations)), {})
+
+    def structure(self, table: Table, cellules: list[str], relations) -> Structure:
+        """What the targets are read from (`audit.Structure`): it depends on the relations only."""
+        if id(relations) not in self.structures:
+            self.structures[id(relations)] = Structure.de(table, cellules, relations)
+        return self.structures[id(relations)]
 
     def tables_des_bailleurs(self, cellules: list[str]) -> deque:
         """The last feasible tables the landlords' models found in this component (over
@@ -341,7 +349,10 @@ def _un_tour(
     for cellules, relations in vue.composantes():
         if not any(vue.cellules[c].cachee for c in cellules):
             continue
-        liste = [t for t in cibles(vue, cellules, relations, seuil) if t.id not in prouvees]
+        structure = memoire.structure(vue, cellules, relations)
+        liste = [
+            t for t in cibles(vue, cellules, relations, seuil, structure) if t.id not in prouvees
+        ]
         if not liste:
             continue
         modele = memoire.modele(vue, lecteur, cellules, relations)
@@ -456,10 +467,16 @@ def proteger_composante(
     prouvees: dict[str | None, set[str]] = {nom: set() for nom in noms}
     avant = {c for c, cellule in table.cellules.items() if cellule.cachee}
     memoire = Memoire()
+    vues: dict = {}  # each landlord's view, built once, its statuses read again each round
     for _ in range(tours_max):
         ouvertes_total = 0
         for nom in noms:
-            vue = table if nom is None else lecteurs.vue(table, nom)
+            if nom is None:
+                vue = table
+            elif nom in vues:
+                vue = lecteurs.relire(vues[nom], table, nom)
+            else:
+                vue = vues[nom] = lecteurs.vue(table, nom)
             ouvertes_total += _un_tour(vue, table, seuil, prouvees[nom], memoire, nom)
         if ouvertes_total == 0:
             republiees = set(republier(table, seuil, lecteurs))

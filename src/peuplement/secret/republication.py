@@ -26,6 +26,7 @@ from collections import defaultdict
 import numpy as np
 
 from .audit import (
+    PROTEGES,
     TOLERANCE,
     ModeleComposante,
     _auditer_par_temoins,
@@ -35,7 +36,6 @@ from .audit import (
 )
 from .modele import Relation, Table
 
-PROTEGES = ("primaire", "secondaire")
 # the work the pass may do in one component (`PEUPLEMENT_SECRET_REPUBLICATION`), in programs
 # of a piece of up to `CELLULES_PAR_PROGRAMME` cells (a program on a larger piece counts as
 # many as it has such slices: its cost grows with the piece): trials go in priority order, so
