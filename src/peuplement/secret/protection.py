@@ -467,16 +467,12 @@ def proteger_composante(
     prouvees: dict[str | None, set[str]] = {nom: set() for nom in noms}
     avant = {c for c, cellule in table.cellules.items() if cellule.cachee}
     memoire = Memoire()
-    vues: dict = {}  # each landlord's view, built once, its statuses read again each round
+    # each reader's view built once, its statuses read again at each round
+    vues = {nom: table if nom is None else lecteurs.vue(table, nom) for nom in noms}
     for _ in range(tours_max):
         ouvertes_total = 0
         for nom in noms:
-            if nom is None:
-                vue = table
-            elif nom in vues:
-                vue = lecteurs.relire(vues[nom], table, nom)
-            else:
-                vue = vues[nom] = lecteurs.vue(table, nom)
+            vue = vues[nom] if nom is None else lecteurs.relire(vues[nom], table, nom)
             ouvertes_total += _un_tour(vue, table, seuil, prouvees[nom], memoire, nom)
         if ouvertes_total == 0:
             republiees = set(republier(table, seuil, lecteurs))
