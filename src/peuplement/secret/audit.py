@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import highspy
 import numpy as np
@@ -462,15 +463,19 @@ def temoins(
     liste: list[Cible],
     un_par_un: bool = False,
     echecs_max: float = math.inf,
+    par_pieces=None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Prove targets safe with as few linear programs as possible (`Temoins`): sums of
     targets first; then (`un_par_un`) each target still unproven gets its own program, whose
     table is also checked against all the others; after `echecs_max` targets found exposed
     that way, the rest is left unexamined. Returns the smallest and largest value witnessed
     for each target, which targets remain unproven, and which of those were examined on their
-    own.
+    own. `par_pieces` (a function of the `Temoins`, when given) adds witnesses found piece by
+    piece first (`cloisons.Cloisons.prouver`).
     """
     preuves = Temoins(modele, liste)
+    if par_pieces is not None:
+        par_pieces(preuves)
     preuves.pousser_sommes()
     examinees = np.zeros(len(liste), dtype=bool)
     if un_par_un:
@@ -567,11 +572,11 @@ def _portees_publiques(
 
 
 def _auditer_par_temoins(
-    modele: ModeleComposante, liste: list[Cible], echecs_max: float
+    modele: ModeleComposante, liste: list[Cible], echecs_max: float, par_pieces=None
 ) -> list[Resultat]:
     """Witnesses first (`temoins`); an exposed target is reported with its exact interval."""
     minimum, maximum, ouvertes, examinees = temoins(
-        modele, liste, un_par_un=True, echecs_max=echecs_max
+        modele, liste, un_par_un=True, echecs_max=echecs_max, par_pieces=par_pieces
     )
     resultats = []
     for i, cible in enumerate(liste):
@@ -599,6 +604,8 @@ def auditer(
     `decomposer`: each component is solved as its independent pieces (`blocs`), which gives the
     same ranges (tested against the undivided component); false for that comparison only.
     """
+    from .cloisons import Cloisons  # it builds on this module's models
+
     resultats: list[Resultat] = []
     for cellules, relations in table.composantes():
         if not any(table.cellules[c].cachee for c in cellules):
@@ -606,6 +613,7 @@ def auditer(
         liste = cibles(table, cellules, relations, seuil)
         if not liste:
             continue
+        cloisons = Cloisons(table, cellules, relations) if decomposer else None
         if decomposer:
             morceaux = blocs(table, relations, liste)
         else:
@@ -620,7 +628,12 @@ def auditer(
                 deja = sum(r.motif is not None for r in resultats) + sum(
                     r is not None and r.motif is not None for r in trouves
                 )
-                obtenus = _auditer_par_temoins(modele, sous, max(echecs_max - deja, 0))
+                obtenus = _auditer_par_temoins(
+                    modele,
+                    sous,
+                    max(echecs_max - deja, 0),
+                    None if cloisons is None else partial(cloisons.prouver, table),
+                )
             for i, r in zip(bloc.cibles, obtenus, strict=True):
                 trouves[i] = r
         if table.initie:  # what the landlord's own cells make public is no failure

@@ -104,6 +104,7 @@ class Lecteurs:
             table.complements,
             initie=True,
             equivalentes=table.equivalentes,
+            pieces=table.pieces,
         )
         vue._composantes = table.composantes()  # same relations, same components
         vue._complements_de = table._complements_de

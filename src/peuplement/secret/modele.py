@@ -96,6 +96,9 @@ class Table:
     equivalentes: dict[str, list[list[tuple[str, float]]]] = field(
         default_factory=dict, compare=False
     )
+    # the piece (a commune) of each elementary cell, when the release has one: the audit first
+    # proves targets piece by piece with the sums across pieces pinned (`cloisons`)
+    pieces: dict[str, str] = field(default_factory=dict, compare=False)
     # components depend on the relations only, never on the statuses: computed once
     _composantes: list | None = field(default=None, init=False, repr=False, compare=False)
     _complements_de: dict | None = field(default=None, init=False, repr=False, compare=False)
@@ -114,6 +117,7 @@ class Table:
             [Relation(r.id, list(r.termes), r.population) for r in self.relations],
             list(self.complements),
             equivalentes=self.equivalentes,
+            pieces=self.pieces,
         )
 
     def sous_table(self, cellules: list[str], relations: list[Relation]) -> Table:
@@ -128,6 +132,7 @@ class Table:
             equivalentes={
                 r.id: self.equivalentes[r.id] for r in relations if r.id in self.equivalentes
             },
+            pieces={c: self.pieces[c] for c in cellules if c in self.pieces},
         )
         sous._composantes = [(cellules, relations)]
         return sous

@@ -29,6 +29,7 @@ from .audit import (
     cibles,
     echecs,
 )
+from .cloisons import Cloisons
 from .conditions import masquer_par_conditions
 from .matrices import Matrice, deplacer, modele_deplacements
 from .modele import Relation, Table
@@ -155,28 +156,46 @@ class Perturbations:
         enough, else `complements`."""
         return [] if self.couverte(resultat) else self.complements(resultat)
 
-    def complements(self, resultat: Resultat) -> list[str]:
+    def table_alternative(
+        self, resultat: Resultat, gels=GELS
+    ) -> tuple[np.ndarray, list[str]] | None:
         """The program of the cheapest alternative table that moves the target as required:
-        cells of rank 0 only if they suffice, then up to rank 1, then any."""
+        cells of rank 0 only if they suffice, then up to rank 1, then any (`gels`: the ranks
+        tried); its moves and the published cells it moves, or None when no table fits. The
+        models are left as they were (`retenir` records the table once its cells are hidden)."""
         termes, essais = self._exigence(resultat)
         n = self.n
-        for gel in GELS:
+        for gel in gels:
             x = deplacer(self.modele(gel), self.n, termes, essais)
             if x is not None:
                 deplacees = np.flatnonzero(x[:n] + x[n : 2 * n] > SEUIL_CHANGEMENT)
-                nouvelles = [
+                return x, [
                     self.cellules[i]
                     for i in deplacees
                     if not self.table.cellules[self.cellules[i]].cachee
                 ]
-                self.liberer(nouvelles)
-                self.temoins.append(x)
-                return nouvelles
-        cible = resultat.cible
-        raise ErreurProtection(
-            f"impossible de protéger « {cible.id} » ({resultat.motif}) : aucune table compatible "
-            "avec les relations et les bornes publiques ne l'éloigne assez de sa valeur"
-        )
+        return None
+
+    def retenir(self, x: np.ndarray, nouvelles: list[str]) -> None:
+        """A table found, whose published cells moved (`nouvelles`) are hidden: they are freed
+        in the models and the table is a witness for later targets."""
+        self.liberer([c for c in nouvelles if c in self.index])
+        self.temoins.append(x)
+
+    def complements(self, resultat: Resultat) -> list[str]:
+        """The published cells the cheapest alternative table moves (`table_alternative`),
+        freed in the models at once (the caller hides them)."""
+        trouvee = self.table_alternative(resultat)
+        if trouvee is None:
+            cible = resultat.cible
+            raise ErreurProtection(
+                f"impossible de protéger « {cible.id} » ({resultat.motif}) : aucune table "
+                "compatible avec les relations et les bornes publiques ne l'éloigne assez de sa "
+                "valeur"
+            )
+        x, nouvelles = trouvee
+        self.retenir(x, nouvelles)
+        return nouvelles
 
 
 def masquer_par_relations(table: Table, guides: list[Relation], seuil: float) -> int:
@@ -291,6 +310,7 @@ class Memoire:
         self.modeles: dict = {}
         self.tables_inities: dict = {}
         self.structures: dict = {}
+        self.decoupes: dict = {}
 
     def modele(self, vue: Table, lecteur, cellules: list[str], relations) -> ModeleComposante:
         """The reader's attacker's model of the component, kept from its last round: a round
@@ -323,6 +343,12 @@ class Memoire:
             self.structures[id(relations)] = Structure.de(table, cellules, relations)
         return self.structures[id(relations)]
 
+    def cloisons(self, table: Table, cellules: list[str], relations) -> Cloisons:
+        """The component cut into its pieces (`cloisons`): it depends on the relations only."""
+        if id(relations) not in self.decoupes:
+            self.decoupes[id(relations)] = Cloisons(table, cellules, relations)
+        return self.decoupes[id(relations)]
+
     def tables_des_bailleurs(self, cellules: list[str]) -> deque:
         """The last feasible tables the landlords' models found in this component (over
         `cellules`, in that order). A table a landlord must consider (its own cells at their
@@ -330,6 +356,40 @@ class Memoire:
         cells at their values when it was found: a round only hides more) is one the outsider
         must consider too: a witness for the outsider's targets, with no program."""
         return self.tables_inities.setdefault(tuple(cellules), deque(maxlen=TABLES_GARDEES))
+
+
+class Locales:
+    """The alternative tables of each piece of a cut component (`cloisons`), in one reader's
+    view: a table found in the target's commune, the shares of the sums across communes pinned
+    and every other commune at its true values, is an alternative table of the whole component,
+    with a program the size of one commune. Only tables hiding cells of rank 0 are taken from a
+    piece (a higher rank goes to the whole component's program, which may find a lower one
+    across communes)."""
+
+    def __init__(self, cloisons: Cloisons, vue: Table, memoire: Memoire):
+        self.cloisons, self.vue, self.memoire = cloisons, vue, memoire
+        self.coupee: Table | None = None
+        self.pieces: dict[str, Perturbations] = {}
+
+    def de(self, cible: Cible) -> Perturbations | None:
+        """The perturbations of the target's piece (None when it spans several or none)."""
+        piece = self.cloisons.piece(cible)
+        if piece is None:
+            return None
+        if piece not in self.pieces:
+            if self.coupee is None:
+                self.coupee = self.cloisons.table(self.vue)
+            cellules, relations = self.cloisons.morceau(piece)
+            self.pieces[piece] = Perturbations(
+                self.coupee, cellules, relations, self.memoire.matrice(cellules, relations)
+            )
+        return self.pieces[piece]
+
+    def liberer(self, cellules: list[str], sauf: Perturbations | None = None) -> None:
+        """Cells just hidden, freed in every piece's models built so far (but `sauf`)."""
+        for perturbations in self.pieces.values():
+            if perturbations is not sauf:
+                perturbations.liberer([c for c in cellules if c in perturbations.index])
 
 
 def _un_tour(
@@ -363,6 +423,7 @@ def _un_tour(
         else:
             for x in tables:
                 preuves.retenir(x)
+        memoire.cloisons(vue, cellules, relations).prouver(vue, preuves)
         preuves.pousser_sommes()
         if vue.initie and preuves.ouvertes().any():
             # lower what its own cells make public, then witnesses again
@@ -383,15 +444,36 @@ def _un_tour(
         perturbations = Perturbations(
             vue, cellules, relations, memoire.matrice(cellules, relations)
         )
+        locales = Locales(memoire.cloisons(vue, cellules, relations), vue, memoire)
         for i in np.flatnonzero(ouvertes):
             t = liste[i]
             expose = _expose(t)
-            if not preuves.ouvertes()[i] or perturbations.couverte(expose) or preuves.pousser(i):
+            if not preuves.ouvertes()[i] or perturbations.couverte(expose):
                 prouvees.add(t.id)
                 continue
-            nouvelles = perturbations.complements(expose)
-            if not nouvelles:  # movable as required without hiding anything more
+            locale = locales.de(t)
+            trouvee = None
+            if locale is not None:  # the target's commune first (`cloisons`)
+                if locale.couverte(expose):
+                    prouvees.add(t.id)
+                    continue
+                trouvee = locale.table_alternative(expose, gels=GELS[:1])
+                if trouvee is not None and not trouvee[1]:  # moves with nothing more hidden
+                    locale.retenir(*trouvee)
+                    prouvees.add(t.id)
+                    continue
+            if preuves.pousser(i):
                 prouvees.add(t.id)
+                continue
+            if trouvee is not None:
+                x, nouvelles = trouvee
+                locale.retenir(x, nouvelles)
+                perturbations.liberer(nouvelles)
+            else:
+                nouvelles = perturbations.complements(expose)
+                if not nouvelles:  # movable as required without hiding anything more
+                    prouvees.add(t.id)
+            locales.liberer(nouvelles, sauf=locale if trouvee is not None else None)
             _masquer(nouvelles, vue, resultat)  # at once: the next targets lean on them
             modele.liberer(vue, nouvelles)
     return ouvertes_total

@@ -32,6 +32,8 @@ NIVEAUX = {
     "epci": 4,
 }
 ENSEMBLE = "ensemble"
+# the maille whose zones are the pieces of `Table.pieces`: every finer zone lies in one commune
+PIECE = "commune"
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,10 @@ def construire(
     table = Table(modele, relations, _complements(termes_identites, cellule_de))
     guides = _guides(cellule_de, ensemble_cellule, termes_identites, zone_de, zones, bailleur_de)
     table.equivalentes = _equivalentes(guides, ensemble_cellule, variable_de)
+    communes = zone_de.get(PIECE, {})
+    table.pieces = {
+        _id_base(c, v): communes[c] for c in ids_base if c in communes for v in variables
+    }
     return Publication(table, cellule_de, guides, ensemble_cellule, variable_de, bailleur_de)
 
 
