@@ -6,11 +6,12 @@ landlord, on random small releases (`test_secret_decomposition.publications`: 2 
 
 from contextlib import contextmanager
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from test_secret_decomposition import SEUIL, publications
 
 from peuplement.secret import cloisons, protection
-from peuplement.secret.audit import auditer
+from peuplement.secret.audit import ModeleComposante, auditer
 from peuplement.secret.cloisons import Cloisons
 from peuplement.secret.lecteurs import Lecteurs
 
@@ -71,6 +72,19 @@ def test_a_release_over_two_communes_is_cut_into_two_pieces(pub):
         coupe = Cloisons(table, cellules, relations)
     assert coupe.actives
     assert {coupe.piece_de[c] for c in coupe.cellules} == {"K1", "K2"}
+    # a commune's figure for all landlords (a sum of several elementary cells) equals its
+    # pinned share of the EPCI's; and no table of its piece moves a cell said pinned (`figees`)
+    communes = {
+        i
+        for e, i in pub.cellule_de.items()
+        if e.maille == "commune" and e.bailleur == "ensemble" and not i.startswith("base:")
+    }
+    assert communes <= coupe.figees
+    coupee = coupe.table(table)
+    for cellule in coupe.figees:
+        morceau = coupe.morceau(coupe.piece_de[cellule])
+        bas, haut = ModeleComposante(coupee, *morceau).extremes([(cellule, 1.0)])
+        assert bas == pytest.approx(haut) == table.cellules[cellule].valeur, cellule
     for nom, epingle in coupe.epingles.items():
         piece = nom.split(":")[1]
         termes = [r for r in coupe.relations if r.termes[0][0] == nom]

@@ -12,7 +12,7 @@ cells of other communes: the whole component's programs decide it, as before. Th
 verdicts do not change, only the number of large programs does. The masking also takes a
 piece's alternative table when it hides cells of rank 0 only (`protection.Locales`): a
 restriction of the whole program, which may choose other complements (100,000 dwellings:
-163,802 cells hidden instead of 163,806; see docs/echelle.md).
+163,813 cells hidden instead of 163,806; see docs/echelle.md).
 
 The pieces come from `Table.pieces` (the commune of each elementary cell, set by
 `publication.construire`); a table without them (the file interface) has none and this step
@@ -32,7 +32,7 @@ from .modele import Cellule, Relation, Table
 
 # a component smaller than this is not cut: its whole programs cost little, and the pieces'
 # programs would add to them (20k demo, largest component 9,749 cells: final audit 26.6 ->
-# 30.8 s when cut; 100k, 40,781 cells: masking 390 -> 293 s; see docs/echelle.md)
+# 30.8 s when cut; 100k, 40,781 cells: masking 390 -> 280 s; see docs/echelle.md)
 CELLULES_MIN = int(os.environ.get("PEUPLEMENT_SECRET_CLOISONS", "20000"))
 
 
@@ -48,6 +48,7 @@ class Cloisons:
         self.epingles: dict[str, Cellule] = {}
         self.equivalentes: dict[str, list[list[tuple[str, float]]]] = {}
         self._morceaux: dict[str, tuple[list[str], list[Relation]]] | None = None
+        self.figees: set[str] = set()
         self.actives = bool(self.piece_de) and len(cellules) >= CELLULES_MIN
         if not self.actives:
             return
@@ -74,6 +75,7 @@ class Cloisons:
                 self.equivalentes[r.id] = autres
         for r in traversees:
             self._couper(table, r)
+        self._figees(table)
         self.cellules = sorted(self.piece_de)
         self.complements = [
             p
@@ -108,12 +110,34 @@ class Cloisons:
             if coupees:
                 self.equivalentes[ident] = coupees
 
+    def _figees(self, table: Table) -> None:
+        """The zone cells a piece's tables cannot move: a zone of one piece whose elementary
+        cells are exactly those of a pinned share (a commune, when the EPCI is cut) equals that
+        share. A target of such cells only goes to the whole component's programs."""
+
+        def parties(relation: Relation, total: str) -> frozenset:
+            (coefficient,) = [k for c, k in relation.termes if c == total]
+            return frozenset((c, -k / coefficient) for c, k in relation.termes if c != total)
+
+        epinglees = {
+            parties(r, r.termes[0][0]) for r in self.relations if r.termes[0][0] in self.epingles
+        }
+        for r in self.relations:
+            total = r.total()
+            if total is not None and total not in self.epingles and parties(r, total) in epinglees:
+                self.figees.add(total)
+
     def piece(self, cible: Cible) -> str | None:
-        """The piece every cell of the target lies in (None: several, or not cut)."""
+        """The piece every cell of the target lies in (None: several, not cut, or every cell
+        pinned by the cut, `figees`)."""
         if not self.actives:
             return None
         pieces = {self.piece_de.get(c) for c, _ in cible.termes}
-        return next(iter(pieces)) if len(pieces) == 1 and None not in pieces else None
+        if len(pieces) != 1 or None in pieces:
+            return None
+        if all(c in self.figees for c, _ in cible.termes):
+            return None
+        return next(iter(pieces))
 
     def morceau(self, piece: str) -> tuple[list[str], list[Relation]]:
         """One piece of the cut component: its cells (pinned shares included) and relations,
