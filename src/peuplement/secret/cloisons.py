@@ -165,9 +165,8 @@ class Cloisons:
     def prouver(self, vue: Table, preuves: Temoins) -> None:
         """Witnesses found piece by piece for the targets `preuves` still has open: in each
         independent piece of the cut table, the sums of its targets pushed up and down (programs
-        the size of the piece); what they show is
-        added to `preuves` (a value a piece's table gives a target is a value some table of the
-        whole component gives it)."""
+        the size of the piece); what they show is added to `preuves` (a value a piece's table
+        gives a target is a value some table of the whole component gives it)."""
         if not self.actives:
             return
         eligibles = [i for i in np.flatnonzero(preuves.ouvertes()) if self.piece(preuves.liste[i])]
