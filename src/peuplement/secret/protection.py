@@ -110,10 +110,11 @@ class Perturbations:
         return self.modeles[gel]
 
     def liberer(self, cellules: list[str]) -> None:
-        """Cells just hidden: free to move within their public bounds, at no cost."""
-        if not cellules:
+        """Cells just hidden: free to move within their public bounds, at no cost (cells
+        outside these models, e.g. another commune's, are skipped)."""
+        indices = np.array([self.index[c] for c in cellules if c in self.index], dtype=np.int64)
+        if not len(indices):
             return
-        indices = np.array([self.index[c] for c in cellules], dtype=np.int64)
         self.rangs[indices] = -1
         self.couts[indices] = 0.0
         colonnes = np.concatenate([indices, self.n + indices]).astype(np.int32)
@@ -179,7 +180,7 @@ class Perturbations:
     def retenir(self, x: np.ndarray, nouvelles: list[str]) -> None:
         """A table found, whose published cells moved (`nouvelles`) are hidden: they are freed
         in the models and the table is a witness for later targets."""
-        self.liberer([c for c in nouvelles if c in self.index])
+        self.liberer(nouvelles)
         self.temoins.append(x)
 
     def complements(self, resultat: Resultat) -> list[str]:
@@ -389,7 +390,7 @@ class Locales:
         """Cells just hidden, freed in every piece's models built so far (but `sauf`)."""
         for perturbations in self.pieces.values():
             if perturbations is not sauf:
-                perturbations.liberer([c for c in cellules if c in perturbations.index])
+                perturbations.liberer(cellules)
 
 
 def _un_tour(
@@ -423,7 +424,8 @@ def _un_tour(
         else:
             for x in tables:
                 preuves.retenir(x)
-        memoire.cloisons(vue, cellules, relations).prouver(vue, preuves)
+        coupe = memoire.cloisons(vue, cellules, relations)
+        coupe.prouver(vue, preuves)
         preuves.pousser_sommes()
         if vue.initie and preuves.ouvertes().any():
             # lower what its own cells make public, then witnesses again
@@ -444,7 +446,7 @@ def _un_tour(
         perturbations = Perturbations(
             vue, cellules, relations, memoire.matrice(cellules, relations)
         )
-        locales = Locales(memoire.cloisons(vue, cellules, relations), vue, memoire)
+        locales = Locales(coupe, vue, memoire)
         for i in np.flatnonzero(ouvertes):
             t = liste[i]
             expose = _expose(t)
