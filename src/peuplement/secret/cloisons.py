@@ -164,9 +164,11 @@ class Cloisons:
 
     def prouver(self, vue: Table, preuves: Temoins) -> None:
         """Witnesses found piece by piece for the targets `preuves` still has open: in each
-        independent piece of the cut table, the sums of its targets pushed up and down (programs
-        the size of the piece); what they show is added to `preuves` (a value a piece's table
-        gives a target is a value some table of the whole component gives it)."""
+        independent piece of the cut table, the sums of its targets pushed up and down, then
+        each target still open pushed on its own (programs the size of the piece, where the
+        whole component's would cost a program of the whole for each); what they show is added
+        to `preuves` (a value a piece's table gives a target is a value some table of the whole
+        component gives it)."""
         if not self.actives:
             return
         eligibles = [i for i in np.flatnonzero(preuves.ouvertes()) if self.piece(preuves.liste[i])]
@@ -178,6 +180,8 @@ class Cloisons:
             modele = ModeleComposante(coupee, bloc.cellules, bloc.relations)
             locales = Temoins(modele, [liste[j] for j in bloc.cibles])
             locales.pousser_sommes()
+            for j in np.flatnonzero(locales.ouvertes()):
+                locales.pousser(int(j))
             indices = np.array([eligibles[j] for j in bloc.cibles], dtype=np.int64)
             np.maximum.at(preuves.maximum, indices, locales.maximum)
             np.minimum.at(preuves.minimum, indices, locales.minimum)
