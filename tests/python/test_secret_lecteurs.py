@@ -5,7 +5,12 @@ outsider audit accepts lets one landlord recover another's hidden figure by subt
 cells; the protector, given the landlords as readers, must produce a pattern every reader's audit
 accepts."""
 
+from hypothesis import HealthCheck, given, settings
+from test_secret_decomposition import SEUIL as SEUIL_DECOMPOSITION
+from test_secret_decomposition import publications
+
 from peuplement.secret.audit import auditer, echecs
+from peuplement.secret.entrepot import auditer_composante
 from peuplement.secret.lecteurs import EXTERIEUR, Lecteurs
 from peuplement.secret.protection import proteger_publication
 from peuplement.secret.publication import Etiquette, construire
@@ -138,3 +143,23 @@ def test_a_view_read_again_after_cells_are_hidden_is_the_view_built_afresh():
         if nom != EXTERIEUR:  # the reader's own hidden cells stay known
             propres = [i for e, i in pub.cellule_de.items() if e.bailleur == nom]
             assert {relue.cellules[i].statut for i in propres} == {"force"}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(publications())
+def test_the_landlords_tables_as_the_outsiders_witnesses_change_no_verdict(pub):
+    """The audit of a component runs the landlords first and gives their feasible tables to the
+    outsider as witnesses (`audit.Reserve`): on random releases, safe or not, every reader's
+    verdicts are those of its own audit."""
+    lecteurs = Lecteurs(pub)
+    for cellules, relations in pub.table.composantes():
+        if not any(pub.table.cellules[c].cachee for c in cellules):
+            continue
+        sous = pub.table.sous_table(cellules, relations)
+        restreints = lecteurs.restreints(cellules)
+        ensemble = auditer_composante(sous, restreints, SEUIL_DECOMPOSITION)
+        for nom, resultats in zip(restreints.noms(), ensemble, strict=True):
+            seul = auditer(restreints.vue(sous, nom), SEUIL_DECOMPOSITION, exhaustif=False)
+            assert [(r.cible.id, r.motif) for r in resultats] == [
+                (r.cible.id, r.motif) for r in seul
+            ], nom

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import partial
 
 import highspy
 import numpy as np
@@ -458,6 +457,51 @@ class Temoins:
         return not self.ouvertes()[i]
 
 
+class Reserve:
+    """Feasible tables found by earlier programs, over a whole component (the true values
+    outside the cells each program had). A table that satisfies a later model's cells and
+    relations (published cells at their values, hidden ones within their public bounds, every
+    relation) is one of that attacker's possible tables too: it proves every target it moves as
+    the rule requires, with no program. Kept by `republication` from trial to trial (most
+    targets of a large piece lie far from the cell tried), and by the audit from the landlords
+    to the outsider (`auditer_composante`: a landlord's feasible table, its own cells at their
+    values, is one the outsider must consider)."""
+
+    def __init__(self, table: Table, taille: int = 48):
+        ordre = sorted(table.cellules)
+        self.position = {c: i for i, c in enumerate(ordre)}
+        self.vraies = np.array([table.cellules[c].valeur for c in ordre], dtype=float)
+        self.taille = taille  # tables kept, the most recent
+        self.tables: list[np.ndarray] = []
+
+    def ajouter(self, noms: list[str], x: np.ndarray) -> None:
+        table = self.vraies.copy()
+        table[[self.position[c] for c in noms]] = x
+        self.tables = [*self.tables[-(self.taille - 1) :], table]
+
+    def valables(self, vue: Table, noms: list[str], liees: list[Relation]) -> np.ndarray:
+        """The kept tables feasible for this piece, over its cells (one row each)."""
+        if not self.tables:
+            return np.empty((0, len(noms)))
+        w = np.stack(self.tables)[:, [self.position[c] for c in noms]]
+        cellules = [vue.cellules[c] for c in noms]
+        bas = np.array([c.borne_basse if c.cachee else c.valeur for c in cellules])
+        haut = np.array([c.borne_haute if c.cachee else c.valeur for c in cellules])
+        marge = TOLERANCE * np.maximum(1.0, np.abs(w))
+        garde = ((w >= bas - marge) & (w <= haut + marge)).all(axis=1)
+        if liees and garde.any():
+            local = {c: i for i, c in enumerate(noms)}
+            termes = [(local[c], k) for r in liees for c, k in r.termes]
+            indices = np.array([i for i, _ in termes])
+            coefficients = np.array([k for _, k in termes], dtype=float)
+            debuts = np.cumsum([0] + [len(r.termes) for r in liees])[:-1]
+            produits = w[:, indices] * coefficients
+            ecarts = np.add.reduceat(produits, debuts, axis=1)
+            echelles = np.add.reduceat(np.abs(produits), debuts, axis=1)
+            garde &= (np.abs(ecarts) <= TOLERANCE * (1.0 + echelles)).all(axis=1)
+        return w[garde]
+
+
 def temoins(
     modele: ModeleComposante,
     liste: list[Cible],
@@ -594,6 +638,8 @@ def auditer(
     exhaustif: bool = True,
     echecs_max: float = math.inf,
     decomposer: bool = True,
+    reserve: Reserve | None = None,
+    recolter: bool = False,
 ) -> list[Resultat]:
     """Range of every target of the release, component by component.
 
@@ -603,6 +649,9 @@ def auditer(
     targets are found exposed, the release fails anyway; the others are reported `non_verifie`.
     `decomposer`: each component is solved as its independent pieces (`blocs`), which gives the
     same ranges (tested against the undivided component); false for that comparison only.
+    `reserve` (witness mode, a table of one component): with `recolter`, every table the
+    programs find goes into it; else its tables that fit this view are witnesses first (a
+    landlord's tables for the outsider, see `Reserve`): the same verdicts, fewer programs.
     """
     from .cloisons import Cloisons  # it builds on this module's models
 
@@ -628,12 +677,21 @@ def auditer(
                 deja = sum(r.motif is not None for r in resultats) + sum(
                     r is not None and r.motif is not None for r in trouves
                 )
-                obtenus = _auditer_par_temoins(
-                    modele,
-                    sous,
-                    max(echecs_max - deja, 0),
-                    None if cloisons is None else partial(cloisons.prouver, table),
-                )
+                premiers = []
+                if reserve is not None and recolter:
+                    modele.tables = []
+                elif reserve is not None:
+                    premiers = reserve.valables(table, bloc.cellules, bloc.relations)
+
+                def d_abord(preuves, premiers=premiers, cloisons=cloisons):
+                    for x in premiers:
+                        preuves.retenir(x)
+                    if cloisons is not None:
+                        cloisons.prouver(table, preuves)
+
+                obtenus = _auditer_par_temoins(modele, sous, max(echecs_max - deja, 0), d_abord)
+                for x in modele.tables or ():
+                    reserve.ajouter(bloc.cellules, x)
             for i, r in zip(bloc.cibles, obtenus, strict=True):
                 trouves[i] = r
         if table.initie:  # what the landlord's own cells make public is no failure

@@ -12,8 +12,8 @@ import os
 import pyarrow as pa
 
 from ..parallele import executer
-from .audit import Resultat, auditer
-from .lecteurs import Lecteurs
+from .audit import Reserve, Resultat, auditer
+from .lecteurs import EXTERIEUR, Lecteurs
 from .modele import Table
 from .protection import proteger_publication
 from .publication import Etiquette, Publication, construire
@@ -25,6 +25,8 @@ COLONNES_IDENTITES = "identite, code_variable, coefficient"
 COLONNES_DISPONIBILITES = "bailleur, code_variable"
 # an unsafe release is refused whatever the count: past this many exposed targets, stop looking
 ECHECS_MAX = 100
+# the landlords' tables kept per component as the outsider's witnesses (the most recent)
+TABLES_DES_BAILLEURS = 64
 # a file where the masking and the audit append what they did (counts only, no value), one JSON
 # line each, for the benchmarks (`scripts/bench_echelle.py`); unset: nothing is written
 VARIABLE_MESURES = "PEUPLEMENT_MESURES"
@@ -112,12 +114,23 @@ def _etiquettes(pub: Publication) -> dict[str, Etiquette]:
 
 
 def auditer_composante(table: Table, lecteurs: Lecteurs, seuil: float) -> list[list[Resultat]]:
-    """The audit of one component of the release (a table of its own), for every reader in
-    turn: one list of results per reader."""
-    return [
-        auditer(lecteurs.vue(table, lecteur), seuil, exhaustif=False, echecs_max=ECHECS_MAX)
-        for lecteur in lecteurs.noms()
-    ]
+    """The audit of one component of the release (a table of its own), for every reader: one
+    list of results per reader, in `lecteurs.noms()` order. The landlords go first: the tables
+    their programs find are the outsider's witnesses (`audit.Reserve`), so that most of the
+    outsider's targets need no program of their own."""
+    noms = lecteurs.noms()
+    reserve = Reserve(table, TABLES_DES_BAILLEURS)
+    resultats = {}
+    for lecteur in noms[1:] + noms[:1]:
+        resultats[lecteur] = auditer(
+            lecteurs.vue(table, lecteur),
+            seuil,
+            exhaustif=False,
+            echecs_max=ECHECS_MAX,
+            reserve=reserve,
+            recolter=lecteur != EXTERIEUR,
+        )
+    return [resultats[lecteur] for lecteur in noms]
 
 
 def auditer_lecteurs(

@@ -27,8 +27,8 @@ import numpy as np
 
 from .audit import (
     PROTEGES,
-    TOLERANCE,
     ModeleComposante,
+    Reserve,
     _auditer_par_temoins,
     _ecriture,
     cibles,
@@ -157,50 +157,6 @@ def _piece(
     for t in liste:
         noms.update(c for c, _ in t.termes)
     return sorted(noms), liees, liste
-
-
-class Reserve:
-    """The feasible tables the programs of earlier trials found for one reader, over the whole
-    component. A table that satisfies a later trial's piece (published cells at their values,
-    hidden ones within their public bounds, every relation of the piece) is one of the
-    attacker's possible tables then too: it proves every target it moves as the rule requires,
-    with no program. Most targets of a large piece lie far from the cell tried, and an earlier
-    table proves them."""
-
-    TAILLE = 48  # tables kept, the most recent
-
-    def __init__(self, table: Table):
-        ordre = sorted(table.cellules)
-        self.position = {c: i for i, c in enumerate(ordre)}
-        self.vraies = np.array([table.cellules[c].valeur for c in ordre], dtype=float)
-        self.tables: list[np.ndarray] = []
-
-    def ajouter(self, noms: list[str], x: np.ndarray) -> None:
-        table = self.vraies.copy()
-        table[[self.position[c] for c in noms]] = x
-        self.tables = [*self.tables[-(self.TAILLE - 1) :], table]
-
-    def valables(self, vue: Table, noms: list[str], liees: list[Relation]) -> np.ndarray:
-        """The kept tables feasible for this piece, over its cells (one row each)."""
-        if not self.tables:
-            return np.empty((0, len(noms)))
-        w = np.stack(self.tables)[:, [self.position[c] for c in noms]]
-        cellules = [vue.cellules[c] for c in noms]
-        bas = np.array([c.borne_basse if c.cachee else c.valeur for c in cellules])
-        haut = np.array([c.borne_haute if c.cachee else c.valeur for c in cellules])
-        marge = TOLERANCE * np.maximum(1.0, np.abs(w))
-        garde = ((w >= bas - marge) & (w <= haut + marge)).all(axis=1)
-        if liees and garde.any():
-            local = {c: i for i, c in enumerate(noms)}
-            termes = [(local[c], k) for r in liees for c, k in r.termes]
-            indices = np.array([i for i, _ in termes])
-            coefficients = np.array([k for _, k in termes], dtype=float)
-            debuts = np.cumsum([0] + [len(r.termes) for r in liees])[:-1]
-            produits = w[:, indices] * coefficients
-            ecarts = np.add.reduceat(produits, debuts, axis=1)
-            echelles = np.add.reduceat(np.abs(produits), debuts, axis=1)
-            garde &= (np.abs(ecarts) <= TOLERANCE * (1.0 + echelles)).all(axis=1)
-        return w[garde]
 
 
 def _prouvees(liste: list, noms: list[str], tables: np.ndarray) -> list[bool]:
