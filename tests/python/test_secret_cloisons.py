@@ -21,11 +21,12 @@ JAMAIS = 10**12
 @contextmanager
 def _coupees(minimum: int):
     """Components of at least `minimum` cells cut (0: all of them; `JAMAIS`: none)."""
-    avant, cloisons.CELLULES_MIN = cloisons.CELLULES_MIN, minimum
+    avant = cloisons.CELLULES_MIN, cloisons.CELLULES_MIN_MASQUAGE
+    cloisons.CELLULES_MIN = cloisons.CELLULES_MIN_MASQUAGE = minimum
     try:
         yield
     finally:
-        cloisons.CELLULES_MIN = avant
+        cloisons.CELLULES_MIN, cloisons.CELLULES_MIN_MASQUAGE = avant
 
 
 def _verdicts(vue, minimum: int) -> dict[str, str | None]:

@@ -30,10 +30,14 @@ import numpy as np
 from .audit import Cible, ModeleComposante, Temoins, blocs
 from .modele import Cellule, Relation, Table
 
-# a component smaller than this is not cut: its whole programs cost little, and the pieces'
-# programs would add to them (20k demo, largest component 9,749 cells: final audit 26.6 ->
-# 30.8 s when cut; 100k, 40,781 cells: masking 390 -> 280 s; see docs/echelle.md)
+# a component smaller than this is not cut for the audit: its whole programs cost little, and
+# the pieces' programs would add to them (20k demo, largest component 9,749 cells: audits 14.9
+# -> 19.2 s when every component of 5,000 cells or more is cut; 100k, 40,781 cells: 390 -> 280
+# s of masking; see docs/echelle.md)
 CELLULES_MIN = int(os.environ.get("PEUPLEMENT_SECRET_CLOISONS", "20000"))
+# the masking cuts smaller components already: the pieces' alternative tables (`protection.
+# Locales`) pay there (20k demo: masking 54.4 -> 44.4 s, 3 more cells hidden of 38,144)
+CELLULES_MIN_MASQUAGE = int(os.environ.get("PEUPLEMENT_SECRET_CLOISONS_MASQUAGE", "5000"))
 
 
 class Cloisons:
@@ -42,14 +46,22 @@ class Cloisons:
     pinned at that piece's true share. `actives` is false when the component cannot be cut
     (no pieces, or a relation across pieces that is not a zone's sum of elementary cells)."""
 
-    def __init__(self, table: Table, cellules: list[str], relations: list[Relation]):
+    def __init__(
+        self,
+        table: Table,
+        cellules: list[str],
+        relations: list[Relation],
+        minimum: int | None = None,
+    ):
+        """`minimum`: the cells from which a component is cut (default `CELLULES_MIN`)."""
+        minimum = CELLULES_MIN if minimum is None else minimum
         self.piece_de: dict[str, str] = {c: table.pieces[c] for c in cellules if c in table.pieces}
         self.relations: list[Relation] = []
         self.epingles: dict[str, Cellule] = {}
         self.equivalentes: dict[str, list[list[tuple[str, float]]]] = {}
         self._morceaux: dict[str, tuple[list[str], list[Relation]]] | None = None
         self.figees: set[str] = set()
-        self.actives = bool(self.piece_de) and len(cellules) >= CELLULES_MIN
+        self.actives = bool(self.piece_de) and len(cellules) >= minimum
         if not self.actives:
             return
         traversees = []

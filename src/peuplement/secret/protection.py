@@ -17,6 +17,7 @@ import numpy as np
 
 from ..erreurs import ErreurPeuplement
 from ..parallele import executer
+from . import cloisons
 from .audit import (
     Cible,
     ModeleComposante,
@@ -347,7 +348,9 @@ class Memoire:
     def cloisons(self, table: Table, cellules: list[str], relations) -> Cloisons:
         """The component cut into its pieces (`cloisons`): it depends on the relations only."""
         if id(relations) not in self.decoupes:
-            self.decoupes[id(relations)] = Cloisons(table, cellules, relations)
+            self.decoupes[id(relations)] = Cloisons(
+                table, cellules, relations, cloisons.CELLULES_MIN_MASQUAGE
+            )
         return self.decoupes[id(relations)]
 
     def tables_des_bailleurs(self, cellules: list[str]) -> deque:
