@@ -9,6 +9,7 @@ This module never decides what to hide: it only measures what an attacker can in
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 
 import highspy
@@ -678,8 +679,8 @@ def auditer(
                     r is not None and r.motif is not None for r in trouves
                 )
                 premiers = []
-                if reserve is not None and recolter:
-                    modele.tables = []
+                if reserve is not None and recolter:  # the last ones only, as the reserve
+                    modele.tables = deque(maxlen=reserve.taille)
                 elif reserve is not None:
                     premiers = reserve.valables(table, bloc.cellules, bloc.relations)
 

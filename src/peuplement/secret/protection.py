@@ -503,9 +503,9 @@ def proteger_publication(
 ) -> Table:
     """Secondary suppression for a large release, component by component: the first pass on
     its zone-level sums (every reader's conditions as one integer program, `conditions`; the
-    greedy pass if it finds no solution), then rounds where, for each reader (each landlord when `lecteurs` is given,
-    see `lecteurs.Lecteurs`, then the outsider), each component's exposed targets are
-    protected. A target once proven for a reader stays proven: hiding more cells only widens
+    greedy pass if it finds no solution), then rounds where, for each reader (each landlord
+    when `lecteurs` is given, see `lecteurs.Lecteurs`, then the outsider), its exposed targets
+    are protected. A target once proven for a reader stays proven: hiding more cells only widens
     what an attacker must consider. The components share no cell and no relation, so each
     one goes through its own rounds, in a pool of `processus` processes (see `parallele`):
     the same pattern whatever their number. The final verdict belongs to the audit
