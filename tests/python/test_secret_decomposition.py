@@ -154,16 +154,16 @@ def test_the_landlords_tables_as_the_outsiders_witnesses_leave_the_pattern_as_it
     from peuplement.secret import protection
 
     def motif(gardees: int) -> dict[str, str]:
-        avant, protection.TABLES_GARDEES = protection.TABLES_GARDEES, gardees
+        avant, protection.TABLES_DES_BAILLEURS = protection.TABLES_DES_BAILLEURS, gardees
         try:
             table = protection.proteger_publication(
                 pub.table, SEUIL, pub.guides, Lecteurs(pub), processus=1
             )
         finally:
-            protection.TABLES_GARDEES = avant
+            protection.TABLES_DES_BAILLEURS = avant
         return {c: x.statut for c, x in table.cellules.items()}
 
-    assert motif(protection.TABLES_GARDEES) == motif(0)
+    assert motif(protection.TABLES_DES_BAILLEURS) == motif(0)
 
 
 def test_a_release_whose_zones_are_published_splits_by_zone():

@@ -21,8 +21,9 @@ BUDGET = 10_000  # programs: none of these small releases comes near it
 
 def _sure(pub, hasard: random.Random):
     """The release protected for every reader, then a few more published cells hidden as
-    secondaries that nothing asked for (the release still safe for every reader). A random release that no pattern can protect (a
-    primary whose only possible complements are zeros) is not an example."""
+    secondaries that nothing asked for (the release still safe for every reader). A random
+    release that no pattern can protect (a primary whose only possible complements are zeros)
+    is not an example."""
     try:
         pub.table = proteger_publication(pub.table, SEUIL, pub.guides, Lecteurs(pub), processus=1)
     except ErreurProtection:

@@ -458,6 +458,12 @@ class Temoins:
         return not self.ouvertes()[i]
 
 
+# the landlords' feasible tables kept per component as witnesses for the outsider (the last
+# ones), by the masking (`protection.Memoire`) and the audit (`entrepot.auditer_composante`;
+# 256 instead of 64 on the 20k demo: fewer programs, more time spent checking them)
+TABLES_DES_BAILLEURS = 64
+
+
 class Reserve:
     """Feasible tables found by earlier programs, over a whole component (the true values
     outside the cells each program had). A table that satisfies a later model's cells and

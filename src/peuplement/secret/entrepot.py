@@ -12,7 +12,7 @@ import os
 import pyarrow as pa
 
 from ..parallele import executer
-from .audit import Reserve, Resultat, auditer
+from .audit import TABLES_DES_BAILLEURS, Reserve, Resultat, auditer
 from .lecteurs import EXTERIEUR, Lecteurs
 from .modele import Table
 from .protection import proteger_publication
@@ -25,8 +25,6 @@ COLONNES_IDENTITES = "identite, code_variable, coefficient"
 COLONNES_DISPONIBILITES = "bailleur, code_variable"
 # an unsafe release is refused whatever the count: past this many exposed targets, stop looking
 ECHECS_MAX = 100
-# the landlords' tables kept per component as the outsider's witnesses (the most recent)
-TABLES_DES_BAILLEURS = 64
 # a file where the masking and the audit append what they did (counts only, no value), one JSON
 # line each, for the benchmarks (`scripts/bench_echelle.py`); unset: nothing is written
 VARIABLE_MESURES = "PEUPLEMENT_MESURES"

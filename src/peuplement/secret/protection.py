@@ -19,6 +19,7 @@ from ..erreurs import ErreurPeuplement
 from ..parallele import executer
 from . import cloisons
 from .audit import (
+    TABLES_DES_BAILLEURS,
     Cible,
     ModeleComposante,
     Resultat,
@@ -60,8 +61,6 @@ def _amplitudes(cellule) -> tuple[float, float]:
 
 # a cell that moves in no table (a zero, a forced cell): its rank for `Perturbations._mobiles`
 IMMOBILE = 10**9
-# the landlords' feasible tables kept per component as witnesses for the outsider (the last ones)
-TABLES_GARDEES = 64
 
 
 class Perturbations:
@@ -359,7 +358,7 @@ class Memoire:
         values, hidden cells within bounds at least as tight as the public ones, published
         cells at their values when it was found: a round only hides more) is one the outsider
         must consider too: a witness for the outsider's targets, with no program."""
-        return self.tables_inities.setdefault(tuple(cellules), deque(maxlen=TABLES_GARDEES))
+        return self.tables_inities.setdefault(tuple(cellules), deque(maxlen=TABLES_DES_BAILLEURS))
 
 
 class Locales:
