@@ -19,9 +19,9 @@ import matplotlib
 matplotlib.use("Agg")  # no display, and the same output everywhere
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.patches import Patch, PathPatch, Rectangle  # noqa: E402
 from matplotlib.path import Path as Trace  # noqa: E402
-from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.patheffects import withStroke  # noqa: E402
 from matplotlib.textpath import text_to_path  # noqa: E402
 
@@ -218,7 +218,7 @@ def dessiner(
                 hatchcolor="#7a7a7a",
                 zorder=2,
                 gid=f"zone-{code}",  # the SVG names each zone (tests read its colour back)
-            )
+            ),
         )
     for contour in communes.values():
         _poser(
