@@ -7,10 +7,15 @@ tests, exports). Prints, per size, seconds and peak memory (max RSS of the proce
 children) per stage and the ratio to the first size, and what the secrecy engine solved
 (components, cells of the largest, linear and integer programs, audit targets: written by the
 build to the file `PEUPLEMENT_MESURES` names); then, with `--lot`, a batch of EPCI-sized
-studies run by `peuplement lot` and the extrapolation of its throughput to France (5.4 M).
+studies run by `peuplement lot` and the extrapolation of its throughput to France (5.4 M); with
+`--france`, a batch of one study per kind of EPCI (`STRATES`) and France extrapolated kind by
+kind: number of EPCI of the kind × its study's time in the batch ÷ studies run at once.
 
-Usage: python scripts/bench_echelle.py [--tailles 20000,100000] [--lot 3000,6000,12000,25000]
-       [--travaux 2] [--dossier bench_echelle] [--limite 1800]
+A study is written N[:C[:B]]: N dwellings, C communes, B landlords (`peuplement demo
+--communes C --bailleurs B`; default: the demo's 14 communes and 5 landlords).
+
+Usage: python scripts/bench_echelle.py [--tailles 20000,100000:60,250000:90]
+       [--lot 3000,6000:20:3] [--france] [--travaux 2] [--dossier bench_echelle] [--limite 1800]
 A step running past --limite seconds is stopped and reported as such (the figure is then a
 lower bound).
 """
@@ -27,6 +32,16 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 FRANCE = 5_400_000
+# Kinds of EPCI (2024: 22 métropoles, 14 communautés urbaines, 227 communautés d'agglomération,
+# 990 communautés de communes): number, and the shape of a typical study (dwellings, communes
+# holding social dwellings, landlords). Orders of magnitude chosen so that the total is the
+# national stock (5.4 M), to be replaced by the RPLS counted by EPCI for a real plan.
+STRATES = (
+    ("métropole", 22, "100000:50:8"),
+    ("communauté urbaine", 14, "25000:35:6"),
+    ("communauté d'agglomération", 227, "9000:25:5"),
+    ("communauté de communes", 990, "820:8:2"),
+)
 MESURE = (
     "import resource, subprocess, sys, time; t = time.perf_counter()\n"
     "try:\n"
@@ -89,16 +104,26 @@ def lire_mesures(chemin: Path) -> dict[str, dict]:
     return mesures
 
 
-def une_etude(dossier: Path, logements: int, limite: float, env: dict) -> dict:
+def forme(texte: str) -> tuple[int, list[str]]:
+    """'100000:60:8' → (100000, the options of `peuplement demo` for that shape)."""
+    parties = [int(p) for p in texte.split(":")]
+    options = ["--logements", str(parties[0])]
+    for option, valeur in zip(("--communes", "--bailleurs"), parties[1:], strict=False):
+        options += [option, str(valeur)]
+    return parties[0], options
+
+
+def une_etude(dossier: Path, texte: str, limite: float, env: dict) -> dict:
     if dossier.exists():
         shutil.rmtree(dossier)
     peuplement = str(BIN / "peuplement")
-    ligne = {"logements": logements}
+    logements, options = forme(texte)
+    ligne = {"logements": logements, "forme": texte}
     fichier_mesures = dossier.with_name(dossier.name + "_mesures.jsonl")
     fichier_mesures.unlink(missing_ok=True)
     env = {**env, "PEUPLEMENT_MESURES": str(fichier_mesures.resolve())}
     for nom, commande in (
-        ("generation", [peuplement, "demo", str(dossier), "--logements", str(logements)]),
+        ("generation", [peuplement, "demo", str(dossier), *options]),
         ("chargement", [peuplement, "charger", "--etude", str(dossier)]),
         ("construction", [peuplement, "construire", "--etude", str(dossier)]),
     ):
@@ -135,7 +160,7 @@ def afficher_comptes(lignes: list[dict]) -> None:
 
 def afficher_tailles(lignes: list[dict]) -> None:
     base = lignes[0]
-    print(f"\n{'étape':<14}" + "".join(f"{nombre(r['logements']):>22}" for r in lignes))
+    print(f"\n{'étape':<14}" + "".join(f"{r['forme']:>22}" for r in lignes))
     for nom in ("generation", "chargement", "construction"):
         cellules = []
         for r in lignes:
@@ -161,23 +186,24 @@ def afficher_tailles(lignes: list[dict]) -> None:
     print("(> : arrêté à la limite, la durée est un minorant ; ! : échec)")
 
 
-def lot(dossier: Path, tailles: list[int], travaux: int, limite: float, env: dict) -> None:
+def lot(dossier: Path, formes: list[str], travaux: int, limite: float, env: dict) -> list:
+    """Generates the studies, runs them with `peuplement lot`; the seconds of each study."""
     if dossier.exists():
         shutil.rmtree(dossier)
     peuplement = str(BIN / "peuplement")
-    for i, n in enumerate(tailles):
+    etudes = [dossier / f"epci_{i:03d}" for i in range(len(formes))]
+    for i, (etude, texte) in enumerate(zip(etudes, formes, strict=True)):
         subprocess.run(
-            [peuplement, "demo", str(dossier / f"epci_{i:03d}"), "--logements", str(n),
-             "--graine", str(1000 + i)],
+            [peuplement, "demo", str(etude), *forme(texte)[1], "--graine", str(1000 + i)],
             check=True, capture_output=True, env=env,
         )  # fmt: skip
     code, duree, memoire = mesurer(
         [peuplement, "lot", str(dossier), "--travaux", str(travaux)], limite, env
     )
-    total = sum(tailles)
+    total = sum(forme(t)[0] for t in formes)
     debit = total / duree
     print(
-        f"\nlot de {len(tailles)} études ({nombre(total)} logements, {travaux} à la fois) : "
+        f"\nlot de {len(formes)} études ({nombre(total)} logements, {travaux} à la fois) : "
         f"{duree:.0f} s, {memoire:.0f} Mo au plus, code {code} ; {nombre(debit)} logements/s"
     )
     print(
@@ -186,28 +212,53 @@ def lot(dossier: Path, tailles: list[int], travaux: int, limite: float, env: dic
     )
     if code != "0":
         print("(au moins une étude du lot a échoué : voir <étude>/journal/lot_*.log)")
+    secondes = []
+    for etude in etudes:
+        chemin = etude / "journal" / "lot_resultat.json"
+        etapes = json.loads(chemin.read_text())["etapes"] if chemin.exists() else []
+        secondes.append(sum(e["duree"] for e in etapes) if etapes else float("nan"))
+    return secondes
+
+
+def france(dossier: Path, travaux: int, limite: float, env: dict) -> None:
+    """One study per kind of EPCI in one batch; France = Σ kinds (count × seconds) ÷ travaux."""
+    secondes = lot(dossier, [f for _, _, f in STRATES], travaux, limite, env)
+    print(f"\n{'type d EPCI':<28}{'nombre':>8}{'étude type':>14}{'durée':>9}{'France':>10}")
+    total = logements = 0.0
+    for (nom, effectif, texte), s in zip(STRATES, secondes, strict=True):
+        part = effectif * s / travaux
+        total += part
+        logements += effectif * forme(texte)[0]
+        print(f"{nom:<28}{effectif:>8}{texte:>14}{s:>7.0f} s{part / 60:>7.0f} min")
+    print(
+        f"France par EPCI ({nombre(logements)} logements, {travaux} études à la fois) : "
+        f"{total / 60:.0f} min sur cette machine"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tailles", default="20000,100000,250000")
-    parser.add_argument("--lot", default="", help="tailles des études d'un lot, ex. 3000,6000")
+    parser.add_argument("--lot", default="", help="études d'un lot, ex. 3000,6000:20:3")
+    parser.add_argument("--france", action="store_true", help="un lot d'une étude par type d'EPCI")
     parser.add_argument("--travaux", type=int, default=2)
     parser.add_argument("--dossier", type=Path, default=Path("bench_echelle"))
     parser.add_argument("--limite", type=float, default=1800)
     args = parser.parse_args()
     env = {**os.environ, "DO_NOT_TRACK": "1"}
     env.pop("PEUPLEMENT_DB", None)
-    tailles = [int(t) for t in args.tailles.split(",") if t]
-    if tailles:
+    formes = [t for t in args.tailles.split(",") if t]
+    if formes:
         lignes = []
-        for n in tailles:
-            print(f"étude de {nombre(n)} logements…", flush=True)
-            lignes.append(une_etude(args.dossier / f"etude_{n}", n, args.limite, env))
+        for texte in formes:
+            print(f"étude {texte}…", flush=True)
+            dossier = args.dossier / f"etude_{texte.replace(':', '_')}"
+            lignes.append(une_etude(dossier, texte, args.limite, env))
         afficher_tailles(lignes)
     if args.lot:
-        lot(args.dossier / "lot", [int(t) for t in args.lot.split(",")], args.travaux,
-            args.limite, env)  # fmt: skip
+        lot(args.dossier / "lot", args.lot.split(","), args.travaux, args.limite, env)
+    if args.france:
+        france(args.dossier / "france", args.travaux, args.limite, env)
 
 
 if __name__ == "__main__":

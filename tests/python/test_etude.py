@@ -13,7 +13,9 @@ from peuplement.synthetique.etude_demo import ecrire_etude_demo
 
 def test_init_creates_a_study_and_refuses_to_overwrite_it(tmp_path):
     dossier = tmp_path / "cahc"
-    sortie = peuplement("initialiser", str(dossier), "--epci", "246200364", "--operateur", "A. Nalyste")
+    sortie = peuplement(
+        "initialiser", str(dossier), "--epci", "246200364", "--operateur", "A. Nalyste"
+    )
     assert sortie.returncode == 0, sortie.stderr
     for sous in ("bailleurs", "referentiels", "entrepot", "exports"):
         assert (dossier / sous).is_dir()
@@ -138,3 +140,57 @@ def test_demo_refuses_to_overwrite_a_real_study(etude):
     message = " ".join(sortie.stderr.split())  # the console wraps long paths at 80 columns
     assert sortie.returncode == 2 and "n'est pas une étude de démonstration" in message
     assert (etude / "etude.yml").exists()
+
+
+def _referentiel(dossier, nom):
+    lignes = (dossier / "referentiels" / nom).read_text(encoding="utf-8").splitlines()[1:]
+    return [ligne.split(";") for ligne in lignes]
+
+
+def test_a_demo_of_another_shape_has_its_communes_landlords_and_contours(tmp_path):
+    from peuplement.cartographie.spatial import connecter
+    from peuplement.synthetique.geographie import COMMUNES
+
+    dossier = tmp_path / "metropole"
+    ecrire_etude_demo(dossier, logements=2500, graine=3, communes=30, bailleurs=2)
+    communes = _referentiel(dossier, "communes.csv")
+    codes = [c[0] for c in communes]
+    assert len(set(codes)) == 30 and all(len(c) == 5 and c.isdigit() for c in codes)
+    reelles = {c[0] for c in COMMUNES}
+    assert reelles < set(codes)  # the 14 real communes, then synthetic ones named as such
+    assert all("synthétique" in nom for code, nom, *_ in communes if code not in reelles)
+    assert sorted(p.name for p in (dossier / "bailleurs").iterdir()) == ["ARTOIS", "BASSIN"]
+    manifeste = json.loads((dossier / "synthese.json").read_text(encoding="utf-8"))
+    assert (manifeste["communes"], manifeste["bailleurs"]) == (30, 2)
+    # every IRIS has its contour, and together they tile one territory without holes
+    con = connecter()
+    contours = str(dossier / "referentiels" / "contours_iris_2024.gpkg")
+    dessinees = {
+        c for (c,) in con.execute("select code_iris from ST_Read(?)", [contours]).fetchall()
+    }
+    assert dessinees == {i[0] for i in _referentiel(dossier, "iris.csv")}
+    morceaux = con.execute(
+        "select count(*), sum(ST_NumInteriorRings(d.geom)) from (select unnest(ST_Dump("
+        "ST_Union_Agg(geom))) as d from ST_Read(?))",
+        [contours],
+    ).fetchone()
+    assert morceaux == (1, 0)
+
+
+def test_a_small_epci_keeps_its_largest_real_communes(tmp_path):
+    from peuplement.synthetique.geographie import COMMUNES
+
+    ecrire_etude_demo(tmp_path / "cc", logements=600, graine=3, communes=4, bailleurs=1)
+    codes = {c[0] for c in _referentiel(tmp_path / "cc", "communes.csv")}
+    plus_grandes = sorted(COMMUNES, key=lambda c: -c[2])[:4]
+    assert codes == {c[0] for c in plus_grandes}
+    assert [p.name for p in (tmp_path / "cc" / "bailleurs").iterdir()] == ["ARTOIS"]
+
+
+@pytest.mark.parametrize(
+    ("option", "attendu"), [("--communes", "entre 1 et 100"), ("--bailleurs", "au moins un")]
+)
+def test_demo_refuses_a_shape_it_cannot_draw(tmp_path, option, attendu):
+    sortie = peuplement("demo", str(tmp_path / "x"), option, "0")
+    assert sortie.returncode == 2 and attendu in sortie.stderr
+    assert not (tmp_path / "x").exists()

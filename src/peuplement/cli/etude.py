@@ -66,13 +66,41 @@ def init(
     help="Nombre de logements du parc synthétique.",
 )
 @click.option("--graine", default=2022, show_default=True, type=int, help="Graine aléatoire.")
+@click.option(
+    "--communes",
+    type=int,
+    default=None,
+    help="Nombre de communes de l'EPCI (1 à 100 ; par défaut les 14 communes de la "
+    "CA d'Hénin-Carvin ; moins : les plus grandes ; plus : des communes synthétiques autour).",
+)
+@click.option(
+    "--bailleurs",
+    type=int,
+    default=None,
+    help="Nombre de bailleurs (par défaut 5, davantage à partir de 750 000 logements).",
+)
 @click.option("--force", is_flag=True, help="Remplace un dossier de démonstration existant.")
-def demo(dossier: Path, logements: int, graine: int, force: bool) -> None:
+def demo(
+    dossier: Path,
+    logements: int,
+    graine: int,
+    communes: int | None,
+    bailleurs: int | None,
+    force: bool,
+) -> None:
     """Écrit une étude synthétique complète (aucune donnée réelle) dans DOSSIER."""
     from ..synthetique.etude_demo import ecrire_etude_demo
 
     try:
-        resume = ecrire_etude_demo(dossier, logements, graine, force=force, console=console)
+        resume = ecrire_etude_demo(
+            dossier,
+            logements,
+            graine,
+            force=force,
+            console=console,
+            communes=communes,
+            bailleurs=bailleurs,
+        )
     except ErreurPeuplement as exc:
         echec(exc)
     Console().print(resume)

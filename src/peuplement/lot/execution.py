@@ -12,6 +12,7 @@ whatever the number of workers (the secrecy's pattern does not depend on its pro
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -28,6 +29,7 @@ from ..erreurs import ErreurConfiguration
 FICHIER_ETUDE = "etude.yml"
 ETAPES = ("charger", "construire")
 DOSSIER_JOURNAL = "journal"
+FICHIER_RESULTAT = "lot_resultat.json"  # each step's exit code and seconds, for benchmarks
 LANCEUR = "from peuplement.cli import main; main()"
 
 
@@ -129,9 +131,7 @@ class Lot:
                 if enfant.poll() is None:
                     os.killpg(enfant.pid, signal.SIGTERM)
 
-    def _etude(
-        self, dossier: Path, fin: Callable[[ResultatEtude], None] | None
-    ) -> ResultatEtude:
+    def _etude(self, dossier: Path, fin: Callable[[ResultatEtude], None] | None) -> ResultatEtude:
         resultat = ResultatEtude(dossier)
         journal = dossier / DOSSIER_JOURNAL
         journal.mkdir(exist_ok=True)
@@ -147,6 +147,17 @@ class Lot:
                     f"{journal / f'lot_{etape}.log'}"
                 )
                 break
+        (journal / FICHIER_RESULTAT).write_text(
+            json.dumps(
+                {
+                    "etapes": [
+                        {"nom": e.nom, "code": e.code, "duree": e.duree} for e in resultat.etapes
+                    ]
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
         if fin:
             fin(resultat)
         return resultat

@@ -6,7 +6,8 @@ real study that has none.
 
 How they are drawn: a jittered grid of points (250 m) over the territory; each point goes to
 the commune whose centre is nearest relative to its size (through a smooth warp, so that
-borders wind), points too far from every centre are outside the EPCI; within a commune the
+borders wind), points too far from every centre are outside the EPCI unless communes enclose
+them; within a commune the
 points are grouped into its IRIS by a few k-means steps; a QPV keeps the points of its IRIS
 nearest their centre. The Voronoi cells of the points, dissolved by group, are the polygons:
 neighbours share their borders exactly. Deterministic for a given seed (own random stream,
@@ -22,7 +23,7 @@ import pyarrow as pa
 
 from ..cartographie.geopackage import Couche, definitions_srs, ecrire_geopackage
 from ..cartographie.spatial import connecter
-from .geographie import CENTRES, Geographie
+from .geographie import Geographie
 
 PAS = 250.0  # grid step, metres
 FICHIER_IRIS = "contours_iris_2024.gpkg"
@@ -32,9 +33,9 @@ HORODATAGE = "2024-01-01T00:00:00.000Z"
 
 def _points(geo: Geographie, rng: np.random.Generator, con):
     codes = [c for c, _ in geo.communes]
-    lon = np.array([CENTRES[c][0] for c in codes])
-    lat = np.array([CENTRES[c][1] for c in codes])
-    rayon = np.sqrt(np.array([CENTRES[c][2] for c in codes]) * 1e6 / np.pi)
+    lon = np.array([geo.centres[c][0] for c in codes])
+    lat = np.array([geo.centres[c][1] for c in codes])
+    rayon = np.sqrt(np.array([geo.centres[c][2] for c in codes]) * 1e6 / np.pi)
     centres = np.array(
         [
             con.execute(
@@ -63,8 +64,27 @@ def _points(geo: Geographie, rng: np.random.Generator, con):
         (x + dx)[:, None] - centres[None, :, 0], (y + dy)[:, None] - centres[None, :, 1]
     ) / (1.25 * rayon[None, :])
     commune = distances.argmin(axis=1)
-    commune[distances.min(axis=1) > 1.0] = -1  # outside the EPCI
+    dehors = _exterieur((distances.min(axis=1) > 1.0).reshape(gx.shape)).ravel()
+    commune[dehors] = -1  # outside the EPCI
     return x, y, commune
+
+
+def _exterieur(loin: np.ndarray) -> np.ndarray:
+    """The far points of the grid that reach its edge through far points: the far points
+    enclosed by communes are holes, given to their nearest commune (an EPCI has no hole)."""
+    atteint = np.zeros_like(loin)
+    atteint[[0, -1], :] = loin[[0, -1], :]
+    atteint[:, [0, -1]] = loin[:, [0, -1]]
+    while True:
+        voisins = atteint.copy()
+        voisins[1:, :] |= atteint[:-1, :]
+        voisins[:-1, :] |= atteint[1:, :]
+        voisins[:, 1:] |= atteint[:, :-1]
+        voisins[:, :-1] |= atteint[:, 1:]
+        voisins &= loin
+        if (voisins == atteint).all():
+            return atteint
+        atteint = voisins
 
 
 def _iris(x, y, commune, geo: Geographie, rng: np.random.Generator) -> np.ndarray:

@@ -56,11 +56,13 @@ COLONNES_RPLS = (
 ).split(";")
 
 
-def _bailleurs(logements: int) -> list[Profil]:
-    """Five landlords by default; more at large sizes (national: many landlords, many files)."""
-    nombre = max(len(PROFILS), math.ceil(logements / 150_000))
-    if nombre == len(PROFILS):
-        return list(PROFILS)
+def _bailleurs(logements: int, nombre: int | None = None) -> list[Profil]:
+    """Five landlords by default, more at large sizes (national: many landlords, many files);
+    or `nombre` of them: the first ones of the five profiles, or the five repeated."""
+    if nombre is None:
+        nombre = max(len(PROFILS), math.ceil(logements / 150_000))
+    if nombre <= len(PROFILS):
+        return list(PROFILS[:nombre])
     return [
         Profil(f"{p.code}_{k // len(PROFILS) + 1:03d}", p.libelle, p.format, p.taux_reponse, 1.0)
         for k, p in ((k, PROFILS[k % len(PROFILS)]) for k in range(nombre))
@@ -87,13 +89,24 @@ def ecrire_etude_demo(
     graine: int = 2022,
     force: bool = False,
     console: Console | None = None,
+    communes: int | None = None,
+    bailleurs: int | None = None,
 ) -> str:
+    """`communes` and `bailleurs` change the shape of the EPCI (default: its 14 real communes,
+    five landlords, more landlords from 750,000 dwellings)."""
     dossier = Path(dossier)
     console = console or Console(stderr=True)
+    if communes is not None and not 1 <= communes <= geographie.COMMUNES_MAX:
+        raise ErreurConfiguration(
+            f"--communes {communes} : attendu un nombre de communes entre 1 et "
+            f"{geographie.COMMUNES_MAX}"
+        )
+    if bailleurs is not None and bailleurs < 1:
+        raise ErreurConfiguration(f"--bailleurs {bailleurs} : attendu au moins un bailleur")
     _preparer(dossier, force)
     rng = np.random.default_rng(graine)
-    geo = geographie.construire(logements, rng)
-    profils = _bailleurs(logements)
+    geo = geographie.construire(logements, rng, communes)
+    profils = _bailleurs(logements, bailleurs)
     parts = np.array([p.part for p in profils])
     taux = np.array([p.taux_reponse for p in profils])
     with console.status(f"Génération de {logements:,} logements synthétiques".replace(",", " ")):
@@ -109,7 +122,13 @@ def ecrire_etude_demo(
         fin="2027-12-31",
         mode="demonstration",
     )
-    manifeste: dict = {"logements": logements, "graine": graine, "fichiers": []}
+    manifeste: dict = {
+        "logements": logements,
+        "graine": graine,
+        "communes": len(geo.communes),
+        "bailleurs": len(profils),
+        "fichiers": [],
+    }
     codes_communes = [c[0] for c in geo.communes]
     for b, profil in enumerate(profils):
         _ecrire_bailleur(dossier, b, profil, parc, codes_communes, rng, manifeste, console)
@@ -123,7 +142,7 @@ def ecrire_etude_demo(
     (dossier / "commentaires.md").write_text(COMMENTAIRES, encoding="utf-8")  # report example
     return (
         f"Étude synthétique écrite dans {dossier} : {logements} logements, "
-        f"{len(profils)} bailleurs, {len(manifeste['fichiers'])} fichiers bailleurs "
+        f"{len(geo.communes)} communes, {len(profils)} bailleurs, {len(manifeste['fichiers'])} fichiers bailleurs "
         f"(voir {dossier / FICHIER_ETUDE})."
     )
 

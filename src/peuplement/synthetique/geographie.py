@@ -1,5 +1,12 @@
 """Synthetic geography of a CAHC-shaped EPCI: its 14 real communes, synthetic IRIS, QPV and
-quartiers whose codes follow the real formats and whose labels say they are synthetic."""
+quartiers whose codes follow the real formats and whose labels say they are synthetic.
+
+Another number of communes can be asked for (`peuplement demo --communes N`), so that a
+benchmark measures an EPCI of the shape it stands for: a small EPCI keeps the N largest real
+communes; a metropolis adds synthetic communes (codes 62910 upwards, which no real commune of
+the Pas-de-Calais uses, labels « Commune synthétique k ») around the real ones, on a spiral,
+with stocks drawn from a log-normal law like the real small communes', one QPV in each added
+commune of at least 1,500 social dwellings (two from 5,000)."""
 
 from __future__ import annotations
 
@@ -45,6 +52,10 @@ CENTRES = {
     "62637": (2.993, 50.468, 10.0),
     "62724": (2.903, 50.394, 6.7),
 }
+COMMUNES_MAX = 100
+PREMIER_CODE_SYNTHETIQUE = 62910
+SURFACE_SYNTHETIQUE = 8.0  # km² of each added commune
+KM_PAR_DEGRE_LATITUDE = 111.2
 
 
 @dataclass
@@ -56,17 +67,54 @@ class Geographie:
     iris_commune: np.ndarray  # index of the commune of each IRIS
     iris_qpv: np.ndarray  # index of the QPV overlapping each IRIS, -1 if none
     poids_iris: np.ndarray  # share of the stock in each IRIS
+    centres: dict[str, tuple[float, float, float]]  # commune: longitude, latitude, area (km²)
 
 
-def construire(logements: int, rng: np.random.Generator) -> Geographie:
-    poids = np.array([c[2] for c in COMMUNES])
+def _communes(nombre: int | None, rng: np.random.Generator) -> tuple[tuple, dict]:
+    """The communes (code, name, weight, QPV) and their centres: the 14 real ones by default,
+    the `nombre` largest of them, or all of them and synthetic ones around them."""
+    if nombre is None or nombre == len(COMMUNES):
+        return COMMUNES, CENTRES
+    if not 1 <= nombre <= COMMUNES_MAX:
+        raise ValueError(f"nombre de communes hors de [1, {COMMUNES_MAX}] : {nombre}")
+    if nombre < len(COMMUNES):
+        gardees = sorted(range(len(COMMUNES)), key=lambda k: -COMMUNES[k][2])[:nombre]
+        communes = tuple(COMMUNES[k] for k in sorted(gardees))
+        return communes, {c[0]: CENTRES[c[0]] for c in communes}
+    lon0 = float(np.mean([c[0] for c in CENTRES.values()]))
+    lat0 = float(np.mean([c[1] for c in CENTRES.values()]))
+    surface_reelle = sum(c[2] for c in CENTRES.values())
+    km_par_degre_longitude = KM_PAR_DEGRE_LATITUDE * np.cos(np.radians(lat0))
+    ajoutees, centres = [], dict(CENTRES)
+    for k in range(nombre - len(COMMUNES)):
+        code = str(PREMIER_CODE_SYNTHETIQUE + k)
+        poids = float(np.clip(rng.lognormal(np.log(3.0), 0.8), 0.3, 20.0))
+        ajoutees.append((code, f"Commune synthétique {k + 1}", poids, None))  # QPV: by stock
+        # Vogel's spiral: the added communes fill the rings around the real ones
+        rayon = np.sqrt((surface_reelle + (k + 0.5) * SURFACE_SYNTHETIQUE) / np.pi)
+        angle = k * np.pi * (3 - np.sqrt(5))
+        centres[code] = (
+            lon0 + rayon * np.cos(angle) / km_par_degre_longitude,
+            lat0 + rayon * np.sin(angle) / KM_PAR_DEGRE_LATITUDE,
+            SURFACE_SYNTHETIQUE,
+        )
+    return COMMUNES + tuple(ajoutees), centres
+
+
+def construire(
+    logements: int, rng: np.random.Generator, nombre_communes: int | None = None
+) -> Geographie:
+    liste, centres = _communes(nombre_communes, rng)
+    poids = np.array([c[2] for c in liste])
     poids = poids / poids.sum()
     communes, iris, qpv, quartiers = [], [], [], []
     iris_commune, iris_qpv, poids_iris = [], [], []
     numero_qpv = 0
-    for k, (code, nom, _, nb_qpv) in enumerate(COMMUNES):
+    for k, (code, nom, _, nb_qpv) in enumerate(liste):
         communes.append((code, nom))
         stock = logements * poids[k]
+        if nb_qpv is None:
+            nb_qpv = int(stock >= 1500) + int(stock >= 5000)
         nb_iris = int(min(9999, max(1, round(stock / 350))))
         if nb_iris == 1:
             codes = [f"{code}0000"]  # a commune without IRIS division
@@ -102,4 +150,5 @@ def construire(logements: int, rng: np.random.Generator) -> Geographie:
         np.array(iris_commune),
         np.array(iris_qpv),
         np.array(poids_iris),
+        centres,
     )
