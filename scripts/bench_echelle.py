@@ -223,13 +223,21 @@ def lot(dossier: Path, formes: list[str], travaux: int, limite: float, env: dict
 def france(dossier: Path, travaux: int, limite: float, env: dict) -> None:
     """One study per kind of EPCI in one batch; France = Σ kinds (count × seconds) ÷ travaux."""
     secondes = lot(dossier, [f for _, _, f in STRATES], travaux, limite, env)
-    print(f"\n{'type d EPCI':<28}{'nombre':>8}{'étude type':>14}{'durée':>9}{'France':>10}")
+    etapes = ("modeles_sql", "masquage", "audits", "exports")
+    print(
+        f"\n{'type d EPCI':<28}{'nombre':>7}{'étude type':>13}{'durée':>8}{'France':>9}"
+        + "".join(f"{e:>13}" for e in etapes)
+    )
     total = logements = 0.0
-    for (nom, effectif, texte), s in zip(STRATES, secondes, strict=True):
+    for i, ((nom, effectif, texte), s) in enumerate(zip(STRATES, secondes, strict=True)):
         part = effectif * s / travaux
         total += part
         logements += effectif * forme(texte)[0]
-        print(f"{nom:<28}{effectif:>8}{texte:>14}{s:>7.0f} s{part / 60:>7.0f} min")
+        detail = etapes_dbt(dossier / f"epci_{i:03d}")
+        print(
+            f"{nom:<28}{effectif:>7}{texte:>13}{s:>6.0f} s{part / 60:>5.0f} min"
+            + "".join(f"{detail.get(e, float('nan')):>11.1f} s" for e in etapes)
+        )
     print(
         f"France par EPCI ({nombre(logements)} logements, {travaux} études à la fois) : "
         f"{total / 60:.0f} min sur cette machine"
