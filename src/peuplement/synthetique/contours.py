@@ -7,9 +7,8 @@ real study that has none.
 How they are drawn: a jittered grid of points (250 m) over the territory; each point goes to
 the commune whose centre is nearest relative to its size (through a smooth warp, so that
 borders wind), points too far from every centre are outside the EPCI unless communes enclose
-them; within a commune the
-points are grouped into its IRIS by a few k-means steps; a QPV keeps the points of its IRIS
-nearest their centre. The Voronoi cells of the points, dissolved by group, are the polygons:
+them; within a commune the points are grouped into its IRIS by a few k-means steps; a QPV
+keeps the points of its IRIS nearest their centre. The Voronoi cells of the points, dissolved by group, are the polygons:
 neighbours share their borders exactly. Deterministic for a given seed (own random stream,
 one DuckDB thread)."""
 

@@ -72,11 +72,10 @@ class Geographie:
 
 def _communes(nombre: int | None, rng: np.random.Generator) -> tuple[tuple, dict]:
     """The communes (code, name, weight, QPV) and their centres: the 14 real ones by default,
-    the `nombre` largest of them, or all of them and synthetic ones around them."""
+    the `nombre` largest of them, or all of them and synthetic ones around them (at most
+    `COMMUNES_MAX`: the codes from 62910 stay within five digits)."""
     if nombre is None or nombre == len(COMMUNES):
         return COMMUNES, CENTRES
-    if not 1 <= nombre <= COMMUNES_MAX:
-        raise ValueError(f"nombre de communes hors de [1, {COMMUNES_MAX}] : {nombre}")
     if nombre < len(COMMUNES):
         gardees = sorted(range(len(COMMUNES)), key=lambda k: -COMMUNES[k][2])[:nombre]
         communes = tuple(COMMUNES[k] for k in sorted(gardees))
@@ -113,8 +112,8 @@ def construire(
     for k, (code, nom, _, nb_qpv) in enumerate(liste):
         communes.append((code, nom))
         stock = logements * poids[k]
-        if nb_qpv is None:
-            nb_qpv = int(stock >= 1500) + int(stock >= 5000)
+        if nb_qpv is None:  # within the 99 synthetic codes QP062901..QP062999
+            nb_qpv = min(int(stock >= 1500) + int(stock >= 5000), 99 - numero_qpv)
         nb_iris = int(min(9999, max(1, round(stock / 350))))
         if nb_iris == 1:
             codes = [f"{code}0000"]  # a commune without IRIS division
