@@ -6,7 +6,8 @@ time is split by stage from dbt's run_results.json (SQL models, secrecy masking,
 tests, exports). Prints, per size, seconds and peak memory (max RSS of the process and its
 children) per stage and the ratio to the first size, and what the secrecy engine solved
 (components, cells of the largest, linear and integer programs, audit targets: written by the
-build to the file `PEUPLEMENT_MESURES` names); then, with `--lot`, a batch of EPCI-sized
+build to the file `PEUPLEMENT_MESURES` names), the zones of the release and the build's seconds
+per zone (growth no worse than linear in the zones: a ratio of at most 1); then, with `--lot`, a batch of EPCI-sized
 studies run by `peuplement lot` and the extrapolation of its throughput to France (5.4 M); with
 `--france`, a batch of one study per kind of EPCI (`STRATES`) and France extrapolated kind by
 kind: number of EPCI of the kind × its study's time in the batch ÷ studies run at once.
@@ -133,7 +134,23 @@ def une_etude(dossier: Path, texte: str, limite: float, env: dict) -> dict:
             break
     ligne["etapes_dbt"] = etapes_dbt(dossier)
     ligne["mesures"] = lire_mesures(fichier_mesures)
+    ligne["zones"] = compter_zones(dossier)
     return ligne
+
+
+def compter_zones(dossier: Path) -> int | None:
+    """Zones of the release (every maille), from the built warehouse (None if unreadable:
+    not built, or encrypted)."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(dossier / "entrepot" / "peuplement.duckdb"), read_only=True)
+        try:
+            return con.execute("select count(*) from marts.dim_zones").fetchone()[0]
+        finally:
+            con.close()
+    except duckdb.Error:
+        return None
 
 
 COMPTES = (
@@ -183,6 +200,15 @@ def afficher_tailles(lignes: list[dict]) -> None:
             )
         )
     afficher_comptes(lignes)
+    zones = [r.get("zones") for r in lignes]
+    if all(zones) and all(r.get("construction", ("", 0))[0] == "0" for r in lignes):
+        par_zone = [r["construction"][1] / z for r, z in zip(lignes, zones, strict=True)]
+        print(
+            f"  {'zones publiées':<28}"
+            + "".join(f"{nombre(z):>11} x{z / zones[0]:<5.1f}" for z in zones)
+            + f"\n  {'construction par zone (s)':<28}"
+            + "".join(f"{p:>11.3f} x{p / par_zone[0]:<5.1f}" for p in par_zone)
+        )
     print("(> : arrêté à la limite, la durée est un minorant ; ! : échec)")
 
 
