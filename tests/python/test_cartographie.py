@@ -486,3 +486,33 @@ def test_the_html_map_renders_offline_in_headless_chromium(publication, livrable
     assert legende and all(couleurs.get(c.lower(), 0) > 1000 for c, _, n in legende if n), [
         (c, couleurs.get(c.lower(), 0)) for c, _, n in legende
     ]
+
+
+def test_commune_names_are_moved_or_left_out_rather_than_written_over_each_other():
+    from types import SimpleNamespace
+
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    from peuplement.cartographie.statique import TAILLE_NOMS, _lisibles
+
+    # six communes whose label points crowd together; the first two are large (room above
+    # and below), the others small (room for their own line only)
+    communes, noms = {}, {}
+    for k in range(6):
+        haut = 40.0 if k < 2 else 2.0
+        communes[f"c{k}"] = SimpleNamespace(
+            etiquette=(100.0 + k, 100.0), enveloppe=(80.0, 100.0 - haut, 120.0, 100.0 + haut)
+        )
+        noms[f"c{k}"] = f"Commune {k}"
+    places = _lisibles(communes, noms, echelle=1.0)
+    assert {"c0", "c1"} <= set(places) and len(places) < len(communes)
+    assert places["c0"] != places["c1"]  # the second large one moved to another line
+    police = FontProperties(family="DejaVu Sans", size=TAILLE_NOMS)
+    boites = []
+    for code, (x, y) in places.items():
+        largeur = text_to_path.get_text_width_height_descent(noms[code], police, False)[0]
+        boites.append((x - largeur / 2, y - TAILLE_NOMS / 2, x + largeur / 2, y + TAILLE_NOMS / 2))
+    for i, a in enumerate(boites):
+        for b in boites[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)

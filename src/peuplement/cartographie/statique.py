@@ -45,6 +45,8 @@ from .textes import mention, sources, titre_carte  # noqa: E402
 
 FORMATS = ("png", "svg")
 TAILLE = (6.7, 5.2)  # inches: 17 × 13 cm, the width of a portrait A4 page's text
+CADRE = (0.01, 0.1, 0.64, 0.76)  # the map's axes in the figure (left, bottom, width, height)
+TAILLE_NOMS = 5  # points: the communes' names
 RESOLUTION = 150  # 1,000 pixels across: sharp in a workbook or a printed page
 HACHURES = {"s": "////", "nd": "....", NON_COMMUNIQUE: "----"}
 LEGENDE_MARQUES_RESTITUTION = {
@@ -195,7 +197,7 @@ def dessiner(
     publiees = [v for v in lues.values() if isinstance(v, float)]
     classes = classer(indicateur, publiees)
     figure = plt.figure(figsize=TAILLE)
-    carte = figure.add_axes((0.01, 0.1, 0.64, 0.76))
+    carte = figure.add_axes(CADRE)
     carte.set_axis_off()
     carte.set_aspect("equal")
     communes = fonds.contours.get("commune", {})
@@ -227,25 +229,33 @@ def dessiner(
                 _trace(contour.plan), facecolor="none", edgecolor="#404040", linewidth=0.7, zorder=3
             ),
         )
-    if maille == "commune":
-        for code, contour in sorted(communes.items()):
-            zone = pub.zones.get(("commune", code))
-            carte.annotate(
-                zone.libelle if zone else code,
-                contour.etiquette,
-                ha="center",
-                va="center",
-                fontsize=5,
-                color="#202020",
-                zorder=4,
-                path_effects=[withStroke(linewidth=1.5, foreground="#ffffff")],
-            )
     etendue = [c.enveloppe for c in (communes or contours).values()]
     xmin, ymin = min(e[0] for e in etendue), min(e[1] for e in etendue)
     xmax, ymax = max(e[2] for e in etendue), max(e[3] for e in etendue)
     marge = 0.03 * max(xmax - xmin, ymax - ymin)
     carte.set_xlim(xmin - marge, xmax + marge)
     carte.set_ylim(ymin - 3 * marge, ymax + marge)  # room for the scale below the territory
+    if maille == "commune":
+        # data units per point: the axes keep their aspect, the tighter dimension sets it
+        echelle = max(
+            (xmax - xmin + 2 * marge) / (CADRE[2] * TAILLE[0] * 72),
+            (ymax - ymin + 4 * marge) / (CADRE[3] * TAILLE[1] * 72),
+        )
+        noms = {}
+        for code in communes:
+            zone = pub.zones.get(("commune", code))
+            noms[code] = zone.libelle if zone else code
+        for code, place in sorted(_lisibles(communes, noms, echelle).items()):
+            carte.annotate(
+                noms[code],
+                place,
+                ha="center",
+                va="center",
+                fontsize=TAILLE_NOMS,
+                color="#202020",
+                zorder=4,
+                path_effects=[withStroke(linewidth=1.5, foreground="#ffffff")],
+            )
     _echelle(carte, xmax, ymin - 2.5 * marge, xmax - xmin)
     figure.text(0.02, 0.955, indicateur.libelle, fontsize=11, fontweight="bold", color="#1F3864")
     figure.text(
@@ -281,6 +291,41 @@ def _poser(carte, zone: PathPatch) -> None:
     envelope, so the axes need not grow their data limits over every Bézier segment of every
     contour (a fifth of the drawing time on a study's maps)."""
     carte.add_artist(zone)
+
+
+def _lisibles(communes: dict, noms: dict[str, str], echelle: float) -> dict[str, tuple]:
+    """Where the communes' names are written: the largest commune first, each name at its
+    label point or, if it would cover a name already written, one or two lines above or below
+    (within the commune's envelope); a name with no free place is left out (a metropolis of 60
+    communes has no room for them all; the workbook, the HTML map and the GeoPackage name every
+    zone). `echelle`: map units per point. Returns {code: (x, y)}."""
+    police = FontProperties(family="DejaVu Sans", size=TAILLE_NOMS)
+    poses: list[tuple[float, float, float, float]] = []
+    places = {}
+
+    def aire(code: str) -> float:
+        x0, y0, x1, y1 = communes[code].enveloppe
+        return (x1 - x0) * (y1 - y0)
+
+    def libre(boite) -> bool:
+        return all(
+            boite[2] <= b[0] or b[2] <= boite[0] or boite[3] <= b[1] or b[3] <= boite[1]
+            for b in poses
+        )
+
+    for code in sorted(communes, key=lambda c: (-aire(c), c)):
+        largeur = text_to_path.get_text_width_height_descent(noms[code], police, False)[0]
+        dx, dy = (largeur / 2 + 1.5) * echelle, (TAILLE_NOMS * 0.6 + 1) * echelle
+        x, y = communes[code].etiquette
+        y0, y1 = communes[code].enveloppe[1], communes[code].enveloppe[3]
+        for decalage in (0, 1, -1, 2, -2):
+            yc = y + 2 * dy * decalage
+            boite = (x - dx, yc - dy, x + dx, yc + dy)
+            if y0 <= yc <= y1 and libre(boite):
+                poses.append(boite)
+                places[code] = (x, yc)
+                break
+    return places
 
 
 @functools.lru_cache(maxsize=16)
