@@ -31,6 +31,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from peuplement.lot.execution import DOSSIER_JOURNAL, FICHIER_RESULTAT
+
 BIN = Path(sys.executable).parent
 FRANCE = 5_400_000
 # Kinds of EPCI (2024: 22 métropoles, 14 communautés urbaines, 227 communautés d'agglomération,
@@ -240,7 +242,7 @@ def lot(dossier: Path, formes: list[str], travaux: int, limite: float, env: dict
         print("(au moins une étude du lot a échoué : voir <étude>/journal/lot_*.log)")
     secondes = []
     for etude in etudes:
-        chemin = etude / "journal" / "lot_resultat.json"
+        chemin = etude / DOSSIER_JOURNAL / FICHIER_RESULTAT
         etapes = json.loads(chemin.read_text())["etapes"] if chemin.exists() else []
         secondes.append(sum(e["duree"] for e in etapes) if etapes else float("nan"))
     return secondes

@@ -293,13 +293,22 @@ def _poser(carte, zone: PathPatch) -> None:
     carte.add_artist(zone)
 
 
+def _largeur(texte: str, taille: float) -> float:
+    """Width in points of `texte` in DejaVu Sans at `taille` points, as matplotlib draws it."""
+    return text_to_path.get_text_width_height_descent(texte, _police(taille), ismath=False)[0]
+
+
+@functools.lru_cache(maxsize=4)
+def _police(taille: float) -> FontProperties:
+    return FontProperties(family="DejaVu Sans", size=taille)
+
+
 def _lisibles(communes: dict, noms: dict[str, str], echelle: float) -> dict[str, tuple]:
     """Where the communes' names are written: the largest commune first, each name at its
     label point or, if it would cover a name already written, one or two lines above or below
     (within the commune's envelope); a name with no free place is left out (a metropolis of 60
     communes has no room for them all; the workbook, the HTML map and the GeoPackage name every
     zone). `echelle`: map units per point. Returns {code: (x, y)}."""
-    police = FontProperties(family="DejaVu Sans", size=TAILLE_NOMS)
     poses: list[tuple[float, float, float, float]] = []
     places = {}
 
@@ -314,8 +323,10 @@ def _lisibles(communes: dict, noms: dict[str, str], echelle: float) -> dict[str,
         )
 
     for code in sorted(communes, key=lambda c: (-aire(c), c)):
-        largeur = text_to_path.get_text_width_height_descent(noms[code], police, False)[0]
-        dx, dy = (largeur / 2 + 1.5) * echelle, (TAILLE_NOMS * 0.6 + 1) * echelle
+        dx, dy = (
+            (_largeur(noms[code], TAILLE_NOMS) / 2 + 1.5) * echelle,
+            (TAILLE_NOMS * 0.6 + 1) * echelle,
+        )
         x, y = communes[code].etiquette
         y0, y1 = communes[code].enveloppe[1], communes[code].enveloppe[3]
         for decalage in (0, 1, -1, 2, -2):
@@ -333,17 +344,12 @@ def _replier(texte: str, taille: float, largeur: float) -> str:
     """`texte` wrapped at spaces to lines of at most `largeur` points in DejaVu Sans at
     `taille` points, the way matplotlib's `wrap=True` does, but once (`wrap=True` measures
     every growing line again at each drawing of each map and format)."""
-    police = FontProperties(family="DejaVu Sans", size=taille)
-
-    def mesure(ligne: str) -> float:
-        return text_to_path.get_text_width_height_descent(ligne, police, ismath=False)[0]
-
     lignes = []
     for paragraphe in texte.split("\n"):
         ligne = ""
         for mot in paragraphe.split(" "):
             essai = f"{ligne} {mot}" if ligne else mot
-            if ligne and mesure(essai) > largeur:
+            if ligne and _largeur(essai, taille) > largeur:
                 lignes.append(ligne)
                 ligne = mot
             else:
